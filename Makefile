@@ -1,0 +1,68 @@
+# Tawasul: `make run` serves the demo portal, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HTMX_VERSION := 2.0.11
+HTMX_SHA256 := 165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e
+HTMX_JS := static/vendor/htmx.min.js
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
+TEST_PACKAGES := chromium poppler-utils
+PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install install-test system-deps system-deps-test translations compile-translations bench clean
+
+run: install
+	TAWASUL_DEMO=1 $(FLASK) db upgrade
+	TAWASUL_DEMO=1 $(FLASK) seed-demo
+	TAWASUL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test
+	$(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(PY) -m pytest -p no:cacheprovider; \
+	elif $(PY) scripts/pg_available.py $(PG_DEFAULT_URL); then \
+		echo "== again on PostgreSQL ($(PG_DEFAULT_URL))"; \
+		TEST_DATABASE_URL=$(PG_DEFAULT_URL) $(PY) -m pytest -p no:cacheprovider; \
+	else \
+		echo "PostgreSQL run skipped: no server at $(PG_DEFAULT_URL) and TEST_DATABASE_URL is not set."; \
+	fi
+
+install: system-deps $(VENV)/.installed $(HTMX_JS) compile-translations
+
+install-test: install system-deps-test $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(HTMX_JS):
+	sh scripts/fetch_htmx.sh $(HTMX_VERSION) $(HTMX_SHA256) $@
+
+system-deps:
+	@sh scripts/system_packages.sh $(RUN_PACKAGES)
+
+system-deps-test:
+	@sh scripts/system_packages.sh $(TEST_PACKAGES)
+
+# Extract strings, update both catalogs (Arabic by hand, English from its msgids), compile.
+translations: $(VENV)/.installed
+	$(PY) scripts/translations.py update
+
+compile-translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d translations >/dev/null
+
+bench: install-test
+	$(PY) -m scripts.bench
+
+clean:
+	rm -rf $(VENV) instance static/vendor translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,1 @@
+"""Tawasul's rules, as plain functions that tests call without HTTP."""

@@ -1,0 +1,6 @@
+"""Catalog, accounts, notifications, requests and issued documents."""
+import models
+
+
+def upgrade(database, migrator):
+    database.create_tables(models.FOUNDATION_MODELS, safe=True)

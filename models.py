@@ -1,0 +1,376 @@
+"""Tawasul's data: the peewee models and their small queries.
+
+The database is a proxy bound by the application factory, so the same models
+serve the embedded SQLite file and PostgreSQL.
+"""
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from flask_babel import get_locale
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+from playhouse.db_url import connect
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "synchronous": "normal",
+}
+
+
+def bind_database(url):
+    """Bind the proxy to the database named by a URL (sqlite:/// or postgresql://)."""
+    if url.startswith("sqlite"):
+        database = connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
+    else:
+        database = connect(url)
+    db.initialize(database)
+    return database
+
+
+def is_sqlite():
+    return isinstance(db.obj, SqliteDatabase)
+
+
+@contextmanager
+def write_transaction():
+    """Open a transaction that will write after reading.
+
+    SQLite upgrades a deferred read transaction to a write lock too late to
+    wait for it (SQLITE_BUSY); taking the lock up front makes writers queue.
+    """
+    if is_sqlite():
+        with db.atomic("IMMEDIATE") as txn:
+            yield txn
+    else:
+        with db.atomic() as txn:
+            yield txn
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+
+
+class Named(BaseModel):
+    """A record with a stable code and a name in Arabic and English."""
+
+    code = CharField(max_length=64, unique=True)
+    name_ar = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+    position = IntegerField(default=0)
+
+    @property
+    def name(self):
+        return self.name_en if str(get_locale()) == "en" else self.name_ar
+
+    def __str__(self):
+        return self.name
+
+
+# --- Catalog -------------------------------------------------------------
+
+
+class Region(Named):
+    pass
+
+
+class City(Named):
+    region = ForeignKeyField(Region, backref="cities")
+
+
+class Sector(Named):
+    pass
+
+
+class Section(Named):
+    sector = ForeignKeyField(Sector, backref="sections")
+
+
+class Service(Named):
+    section = ForeignKeyField(Section, backref="services")
+    sector = ForeignKeyField(Sector, backref="services")
+    response_days = IntegerField(default=7)
+    slot_minutes = IntegerField(default=15)
+    slot_capacity = IntegerField(default=3)
+    requirements_ar = TextField(default="")
+    requirements_en = TextField(default="")
+
+    @property
+    def requirements(self):
+        return self.requirements_en if str(get_locale()) == "en" else self.requirements_ar
+
+    @classmethod
+    def of_sector(cls, sector):
+        """The sector's services with their sections, in catalog order."""
+        return (
+            cls.select(cls, Section)
+            .join(Section)
+            .where(cls.sector == sector)
+            .order_by(Section.position, cls.position)
+        )
+
+
+class Branch(Named):
+    sector = ForeignKeyField(Sector, backref="branches")
+    city = ForeignKeyField(City, backref="branches")
+    address_ar = CharField(max_length=300, default="")
+    address_en = CharField(max_length=300, default="")
+    opens = CharField(max_length=5, default="07:30")
+    closes = CharField(max_length=5, default="14:30")
+
+    @property
+    def address(self):
+        return self.address_en if str(get_locale()) == "en" else self.address_ar
+
+
+class BranchService(BaseModel):
+    branch = ForeignKeyField(Branch, backref="offered", on_delete="CASCADE")
+    service = ForeignKeyField(Service, backref="offered_at", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("branch", "service"), True),)
+
+
+class Holiday(BaseModel):
+    """A day off: nationwide when branch is empty, else for that branch only."""
+
+    date = DateField(index=True)
+    branch = ForeignKeyField(Branch, null=True, backref="holidays", on_delete="CASCADE")
+    name_ar = CharField(max_length=200, default="")
+    name_en = CharField(max_length=200, default="")
+
+
+class DocumentType(Named):
+    sector = ForeignKeyField(Sector, backref="document_types")
+
+
+CATALOG_MODELS = [
+    Region,
+    City,
+    Sector,
+    Section,
+    Service,
+    Branch,
+    BranchService,
+    Holiday,
+    DocumentType,
+]
+
+
+# --- Accounts ------------------------------------------------------------
+
+
+class Role:
+    BENEFICIARY = "beneficiary"
+    AGENT = "agent"
+    DESK = "desk"
+    OFFICER = "officer"
+    ADMIN = "admin"
+    ALL = (BENEFICIARY, AGENT, DESK, OFFICER, ADMIN)
+    STAFF = (AGENT, DESK, OFFICER, ADMIN)
+
+
+class User(BaseModel):
+    national_id = CharField(max_length=10, unique=True)
+    name_ar = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+    phone = CharField(max_length=16)
+    email = CharField(max_length=254, default="")
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=16, default=Role.BENEFICIARY, index=True)
+    sector = ForeignKeyField(Sector, null=True, backref="staff")
+    branch = ForeignKeyField(Branch, null=True, backref="staff")
+    created_at = DateTimeField(default=utcnow)
+
+    @property
+    def name(self):
+        return self.name_en if str(get_locale()) == "en" else self.name_ar
+
+    @property
+    def masked_id(self):
+        return "*" * 6 + self.national_id[-4:]
+
+    def unread_notifications(self):
+        return (
+            Notification.select()
+            .where((Notification.user == self) & Notification.read_at.is_null())
+            .count()
+        )
+
+
+class UserSession(BaseModel):
+    """A signed-in browser; deleting the row signs it out everywhere."""
+
+    token = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+
+
+class LoginChallenge(BaseModel):
+    """A one-time code sent after a correct password."""
+
+    token = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(User, backref="challenges", on_delete="CASCADE")
+    code_hash = CharField(max_length=255)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    attempts = IntegerField(default=0)
+    used = BooleanField(default=False)
+
+
+class LoginFailure(BaseModel):
+    """A wrong password or code, counted to throttle guessing."""
+
+    key = CharField(max_length=64, index=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+class OutboxMessage(BaseModel):
+    """An SMS or e-mail as the default notifier transport keeps it."""
+
+    channel = CharField(max_length=8)
+    recipient = CharField(max_length=254)
+    subject = CharField(max_length=200, default="")
+    body = TextField()
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+class Notification(BaseModel):
+    """What the portal shows a person in «الإشعارات», kept in both languages."""
+
+    user = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    text_ar = TextField()
+    text_en = TextField()
+    link = CharField(max_length=300, default="")
+    created_at = DateTimeField(default=utcnow)
+    read_at = DateTimeField(null=True)
+
+    @property
+    def text(self):
+        return self.text_en if str(get_locale()) == "en" else self.text_ar
+
+
+class ReferenceCounter(BaseModel):
+    """The last number handed out for one kind of reference in one Hijri year."""
+
+    name = CharField(max_length=32)
+    year = IntegerField()
+    value = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("name", "year"), True),)
+
+
+ACCOUNT_MODELS = [
+    User,
+    UserSession,
+    LoginChallenge,
+    LoginFailure,
+    OutboxMessage,
+    Notification,
+    ReferenceCounter,
+]
+
+
+# --- Messages and requests -----------------------------------------------
+
+
+class RequestStatus:
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    NEEDS_VISIT = "needs_visit"
+    WITHDRAWN = "withdrawn"
+    ALL = (NEW, IN_PROGRESS, ANSWERED, CLOSED, NEEDS_VISIT, WITHDRAWN)
+    OPEN = (NEW, IN_PROGRESS, ANSWERED, NEEDS_VISIT)
+
+
+class ServiceRequest(BaseModel):
+    """A message or request sent by a beneficiary to a sector."""
+
+    reference = CharField(max_length=20, unique=True)
+    user = ForeignKeyField(User, backref="requests")
+    sector = ForeignKeyField(Sector, backref="requests")
+    service = ForeignKeyField(Service, backref="requests")
+    subject = CharField(max_length=100)
+    body = TextField()
+    status = CharField(max_length=16, default=RequestStatus.NEW, index=True)
+    assignee = ForeignKeyField(User, null=True, backref="assigned_requests")
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)
+    due_date = DateField(index=True)
+    version = IntegerField(default=1)
+    submission_token = CharField(max_length=64, unique=True, null=True)
+
+    @property
+    def is_open(self):
+        return self.status in RequestStatus.OPEN
+
+
+class RequestEvent(BaseModel):
+    """One entry of a request's conversation: a reply, a status change, a hand-over."""
+
+    request = ForeignKeyField(ServiceRequest, backref="events", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="request_events")
+    kind = CharField(max_length=16)  # reply, status, assign, withdraw
+    body = TextField(default="")
+    from_status = CharField(max_length=16, default="")
+    to_status = CharField(max_length=16, default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Attachment(BaseModel):
+    """A file sent with a request, stored outside static/ under a random name."""
+
+    request = ForeignKeyField(ServiceRequest, backref="attachments", on_delete="CASCADE")
+    event = ForeignKeyField(RequestEvent, null=True, backref="attachments", on_delete="CASCADE")
+    original_name = CharField(max_length=255)
+    stored_name = CharField(max_length=64, unique=True)
+    content_type = CharField(max_length=64)
+    size = IntegerField()
+    created_at = DateTimeField(default=utcnow)
+
+
+# --- Issued documents ----------------------------------------------------
+
+
+class DocumentStatus:
+    READY = "ready"
+    IN_DELIVERY = "in_delivery"
+    DELIVERED = "delivered"
+    COLLECTED = "collected"
+
+
+class Document(BaseModel):
+    """An issued document waiting at a branch, to be collected or delivered."""
+
+    user = ForeignKeyField(User, backref="documents")
+    document_type = ForeignKeyField(DocumentType, backref="documents")
+    number = CharField(max_length=32)
+    branch = ForeignKeyField(Branch, backref="documents")
+    status = CharField(max_length=16, default=DocumentStatus.READY, index=True)
+    issued_at = DateField()
+
+
+SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document]
+
+FOUNDATION_MODELS = CATALOG_MODELS + ACCOUNT_MODELS + SERVICE_MODELS

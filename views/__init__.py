@@ -1,0 +1,13 @@
+"""One blueprint per capability."""
+from views import admin, appointments, auth, delivery, dev, messages, portal
+
+
+def register_blueprints(app):
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(messages.bp)
+    app.register_blueprint(appointments.bp)
+    app.register_blueprint(delivery.bp)
+    app.register_blueprint(admin.bp)
+    if app.config["DEMO_MODE"]:
+        app.register_blueprint(dev.bp)

@@ -1,0 +1,18 @@
+"""Error pages in the page language."""
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+
+ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
+
+
+def register_error_handlers(app):
+    def handle(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", code=code), code
+
+    for code in ERROR_CODES:
+        app.register_error_handler(code, handle)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template("errors/error.html", code=400, csrf=True), 400

@@ -1,0 +1,58 @@
+"""The portal's own pages: home, «خدمات», «الخدمات العامة», language, notifications."""
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+
+from models import Notification, Role, utcnow
+from views.access import home_for, login_required, roles_required
+from views.rendering import safe_next
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.route("/")
+def home():
+    """Show the beneficiary's home with «خدمات»; staff go to their own desk."""
+    if g.user is None:
+        return render_template("portal/welcome.html")
+    if g.user.role != Role.BENEFICIARY:
+        return redirect(home_for(g.user))
+    return render_template("portal/home.html")
+
+
+@bp.route("/services")
+@roles_required(Role.BENEFICIARY)
+def services():
+    """List the groups of services («خدمات»)."""
+    return render_template("portal/services.html")
+
+
+@bp.route("/services/general")
+@roles_required(Role.BENEFICIARY)
+def general_services():
+    """List «الخدمات العامة»: messages and requests, appointments, delivery."""
+    return render_template("portal/general_services.html")
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """Switch the page language and go back to the same page."""
+    chosen = request.form.get("lang")
+    if chosen not in ("ar", "en"):
+        abort(400)
+    session["lang"] = chosen
+    return redirect(safe_next(request.form.get("next"), url_for("portal.home")), 303)
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    """Show the person's notifications, newest first, and mark them read."""
+    items = list(
+        Notification.select()
+        .where(Notification.user == g.user)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(50)
+    )
+    Notification.update(read_at=utcnow()).where(
+        (Notification.user == g.user) & Notification.read_at.is_null()
+    ).execute()
+    return render_template("portal/notifications.html", items=items)

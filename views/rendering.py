@@ -1,0 +1,107 @@
+"""Rendering helpers shared by every blueprint: pages or htmx partials, dates."""
+import hashlib
+import os
+from urllib.parse import urlsplit
+
+from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from domain.dates import format_gregorian, format_hijri
+from domain.identity import mask_id
+
+
+def wants_partial():
+    """True for an htmx request that swaps part of a page.
+
+    Boosted requests and history restores need the whole page.
+    """
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def render_page_or_partial(page, partial, status=200, **context):
+    """Render the full page, or only its partial for htmx; the URL serves both."""
+    template = partial if wants_partial() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_after_post(location):
+    """303 to the next page; for htmx, HX-Redirect so the browser loads it whole."""
+    if wants_partial():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, 303)
+
+
+def set_reswap(response, swap):
+    """Set HX-Reswap directly (htmx-flask 0.1.0 rejects some valid values)."""
+    response.headers["HX-Reswap"] = swap
+    return response
+
+
+def safe_next(target, default):
+    """A same-site path to go back to, never another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+ROLE_NAMES = {
+    "beneficiary": _l("Beneficiary"),
+    "agent": _l("Sector agent"),
+    "desk": _l("Branch desk"),
+    "officer": _l("Delivery officer"),
+    "admin": _l("Administrator"),
+}
+
+_fingerprints = {}
+
+
+def static_url(filename):
+    """URL of a static file with a content fingerprint, so it can be cached for a year."""
+    if filename not in _fingerprints or current_app.debug:
+        path = os.path.join(current_app.static_folder, filename)
+        try:
+            with open(path, "rb") as handle:
+                _fingerprints[filename] = hashlib.sha256(handle.read()).hexdigest()[:12]
+        except FileNotFoundError:
+            _fingerprints[filename] = "missing"
+    return url_for("static", filename=filename, v=_fingerprints[filename])
+
+
+def error_title(*forms):
+    """«خطأ: » before the page title when a form on it has errors."""
+    if any(form is not None and (form.errors or form.form_errors) for form in forms):
+        return _l("Error: ")
+    return ""
+
+
+def datetime_local(moment):
+    """A stored UTC time shown in Riyadh time."""
+    return format_datetime(moment, "d MMMM y، HH:mm" if str(get_locale()) == "ar" else "d MMMM y, HH:mm")
+
+
+def register_template_helpers(app):
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(static_url=static_url, error_title=error_title, role_names=ROLE_NAMES)
+    app.jinja_env.filters["datetime_local"] = datetime_local
+    app.jinja_env.filters["hijri"] = format_hijri
+    app.jinja_env.filters["gregorian"] = format_gregorian
+    app.jinja_env.filters["masked_id"] = mask_id
+
+    @app.context_processor
+    def page_context():
+        locale = get_locale()
+        user = getattr(g, "user", None)
+        return {
+            "current_user": user,
+            "lang": str(locale),
+            "text_dir": locale.text_direction if locale else "rtl",
+            "unread_count": user.unread_notifications() if user else 0,
+        }
