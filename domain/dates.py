@@ -1,11 +1,24 @@
 """Dates as Saudis read them: Umm al-Qura Hijri beside Gregorian, working days."""
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from hijridate import Gregorian
 
 # Friday and Saturday are the weekend (Monday is 0).
 WEEKEND = (4, 5)
+
+# Saudi Arabia keeps UTC+3 all year (no daylight saving).
+RIYADH = timezone(timedelta(hours=3), "AST")
+
+
+def now_riyadh():
+    return datetime.now(RIYADH)
+
+
+def today():
+    """Today's date in Riyadh, whatever the server's time zone."""
+    return now_riyadh().date()
 
 
 def hijri(day):
@@ -14,7 +27,7 @@ def hijri(day):
 
 
 def hijri_year(day=None):
-    return hijri(day or date.today()).year
+    return hijri(day or today()).year
 
 
 def format_hijri(day):
@@ -27,6 +40,15 @@ def format_hijri(day):
 
 def format_gregorian(day):
     return format_date(day, "d MMMM y")
+
+
+def format_dual(day):
+    """The Hijri date with its Gregorian equivalent, as Saudi documents write it.
+
+    A word, not a dash, joins the two: between two numbers a dash lets the
+    bidi algorithm reorder them in right-to-left text.
+    """
+    return _("%(hijri)s, corresponding to %(gregorian)s", hijri=format_hijri(day), gregorian=format_gregorian(day))
 
 
 def is_working_day(day, holidays=()):

@@ -7,7 +7,7 @@ from flask import current_app, g, make_response, redirect, render_template, requ
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from domain.dates import format_gregorian, format_hijri
+from domain.dates import format_dual, format_gregorian, format_hijri
 from domain.identity import mask_id
 
 
@@ -92,6 +92,7 @@ def register_template_helpers(app):
     app.jinja_env.globals.update(static_url=static_url, error_title=error_title, role_names=ROLE_NAMES)
     app.jinja_env.filters["datetime_local"] = datetime_local
     app.jinja_env.filters["hijri"] = format_hijri
+    app.jinja_env.filters["dual_date"] = format_dual
     app.jinja_env.filters["gregorian"] = format_gregorian
     app.jinja_env.filters["masked_id"] = mask_id
 

@@ -1,0 +1,63 @@
+"""Printable PDFs made with WeasyPrint from the same data as the pages.
+
+A print template extends ``pdf/base.html``. Assets are resolved from
+``static/`` on disk; nothing is ever fetched from the network.
+"""
+import base64
+import hashlib
+import io
+import mimetypes
+import os
+from urllib.parse import urlsplit
+
+import segno
+from flask import current_app, make_response, render_template, request
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from domain.dates import today
+
+
+class LocalAssetFetcher(URLFetcher):
+    """Serve /static/… from disk and data: URIs; refuse everything else."""
+
+    def __init__(self, static_folder):
+        super().__init__(allowed_protocols=("http", "https", "data"))
+        self.static_root = os.path.realpath(static_folder)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = urlsplit(url).path
+        if path.startswith("/static/"):
+            file_path = os.path.realpath(os.path.join(self.static_root, path[len("/static/"):]))
+            if file_path.startswith(self.static_root + os.sep) and os.path.isfile(file_path):
+                with open(file_path, "rb") as handle:
+                    body = handle.read()
+                content_type = mimetypes.guess_type(file_path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        raise ValueError(f"not a local asset: {url}")
+
+
+def render_pdf(template, **context):
+    """Render a print template to PDF bytes."""
+    context.setdefault("printed_on", today())
+    html = render_template(template, **context)
+    fetcher = LocalAssetFetcher(current_app.static_folder)
+    return HTML(string=html, base_url=request.url_root, url_fetcher=fetcher).write_pdf()
+
+
+def pdf_response(pdf, filename):
+    """Send PDF bytes inline, with an ETag so an unchanged document is not sent twice."""
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.set_etag(hashlib.sha256(pdf).hexdigest())
+    return response.make_conditional(request)
+
+
+def qr_data_uri(text):
+    """A QR code as an SVG data URI, for <img> in print templates."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="svg", scale=4, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
