@@ -325,6 +325,15 @@ class ServiceRequest(BaseModel):
     def is_open(self):
         return self.status in RequestStatus.OPEN
 
+    def history(self):
+        """The replies and status changes, oldest first, with their authors."""
+        return (
+            RequestEvent.select(RequestEvent, User)
+            .join(User)
+            .where(RequestEvent.request == self)
+            .order_by(RequestEvent.created_at, RequestEvent.id)
+        )
+
 
 class RequestEvent(BaseModel):
     """One entry of a request's conversation: a reply, a status change, a hand-over."""

@@ -15,6 +15,13 @@ def index():
     return render_template("portal/coming.html", title=_l("Appointments"))
 
 
+@bp.route("/appointments/book")
+@roles_required(Role.BENEFICIARY)
+def book():
+    """Start booking; ?request=<reference> carries a request that needs a branch visit."""
+    return render_template("portal/coming.html", title=_l("Book an appointment"))
+
+
 @bp.route("/desk")
 @roles_required(Role.DESK)
 def desk():

@@ -20,3 +20,10 @@ def index():
 def officer_list():
     """Show deliveries for the delivery officer."""
     return render_template("portal/coming.html", title=_l("Delivery requests"))
+
+
+@bp.route("/desk/returned-documents")
+@roles_required(Role.DESK)
+def desk_returns():
+    """Show documents returned to the desk's branch, to hand over to their owners."""
+    return render_template("portal/coming.html", title=_l("Returned documents"))
