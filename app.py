@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Flask, g, request, session
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
@@ -15,6 +16,7 @@ from views.errors import register_error_handlers
 from views.rendering import register_template_helpers
 
 babel = Babel()
+compress = Compress()
 csrf = CSRFProtect()
 htmx = Htmx()
 
@@ -70,6 +72,8 @@ def create_app(config=None):
         DELIVERY_FEE_SAR=35,
         DELIVERY_MAX_ATTEMPTS=3,
         BOOKING_WINDOW_DAYS=30,
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript", "image/svg+xml"],
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     )
     if config:
@@ -79,6 +83,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
 
     @app.before_request
     def open_database_and_user():

@@ -1,0 +1,59 @@
+"""Every reachable page: in its own language, light, and honest about htmx."""
+import pytest
+
+from tests.crawl import crawl, foreign_words
+
+ROLES = [None, "citizen", "resident", "agent", "desk", "officer", "admin"]
+PAGE_BUDGET = 40 * 1024
+CSS_BUDGET = 25 * 1024
+APP_JS_BUDGET = 2 * 1024
+ALLOWED_SCRIPTS = ("/static/vendor/htmx.min.js", "/static/js/app.js")
+
+
+def switch_language(client, lang):
+    client.submit("/language", {"lang": lang, "next": "/"})
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_speaks_only_its_language(make_client, role, lang):
+    client = make_client(role)
+    switch_language(client, lang)
+    pages = crawl(client)
+    assert pages
+    for url, page in pages.items():
+        assert page.soup.find("html")["lang"] == lang
+        assert foreign_words(page) == [], f"{url} ({lang}) has text outside the catalog"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_is_within_its_weight_budget(make_client, role):
+    client = make_client(role)
+    for url, page in crawl(client).items():
+        assert len(page.response.get_data()) <= PAGE_BUDGET, f"{url} is over 40 KB"
+        scripts = [tag["src"].split("?")[0] for tag in page.select("script")]
+        assert all(src in ALLOWED_SCRIPTS for src in scripts), f"{url} loads {scripts}"
+        assert not page.select("script:not([src])"), f"{url} has inline script"
+        assert not page.select("[style]"), f"{url} has inline styles"
+        for link in page.select('link[rel="stylesheet"]'):
+            assert link["href"].startswith("/static/"), "stylesheets are served by the app"
+
+
+def test_static_files_are_small_fingerprinted_and_cached(client):
+    page = client.page("/login")
+    stylesheet = page.one('link[rel="stylesheet"][href*="site.css"]')["href"]
+    assert "?v=" in stylesheet
+    response = client.get(stylesheet)
+    assert len(response.get_data()) <= CSS_BUDGET
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert b"@font-face" not in response.get_data(), "no web fonts"
+    app_js = client.get(page.one('script[src*="app.js"]')["src"])
+    assert len(app_js.get_data()) <= APP_JS_BUDGET
+
+
+def test_pages_and_scripts_are_compressed_for_browsers_that_ask(client):
+    page = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    htmx = client.get("/static/vendor/htmx.min.js", headers={"Accept-Encoding": "br, gzip"})
+    assert htmx.headers["Content-Encoding"] in ("br", "gzip")
+    assert len(htmx.get_data()) < 25 * 1024
