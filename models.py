@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 
 from flask_babel import get_locale
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
+    Check,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -321,9 +323,36 @@ class ServiceRequest(BaseModel):
     version = IntegerField(default=1)
     submission_token = CharField(max_length=64, unique=True, null=True)
 
+    class Meta:
+        # The sector's inbox reads (sector, due_date, id) in order: keyset pagination.
+        indexes = ((("sector", "due_date", "id"), False),)
+
     @property
     def is_open(self):
         return self.status in RequestStatus.OPEN
+
+    @classmethod
+    def of_user(cls, user, status=None):
+        """The beneficiary's requests, newest first, optionally of one status."""
+        query = cls.select(cls, Service).join(Service).where(cls.user == user)
+        if status:
+            query = query.where(cls.status == status)
+        return query.order_by(cls.created_at.desc(), cls.id.desc())
+
+    @classmethod
+    def inbox(cls, sector, statuses=None, service=None, due_before=None, after=None):
+        """A sector's requests, oldest deadline first; `after` is the last (due_date, id) seen."""
+        query = cls.select(cls, Service).join(Service).where(cls.sector == sector)
+        if statuses:
+            query = query.where(cls.status.in_(statuses))
+        if service is not None:
+            query = query.where(cls.service == service)
+        if due_before is not None:
+            query = query.where(cls.due_date < due_before)
+        if after is not None:
+            due, last_id = after
+            query = query.where((cls.due_date > due) | ((cls.due_date == due) & (cls.id > last_id)))
+        return query.order_by(cls.due_date, cls.id)
 
     def history(self):
         """The replies and status changes, oldest first, with their authors."""
@@ -378,6 +407,145 @@ class Document(BaseModel):
     branch = ForeignKeyField(Branch, backref="documents")
     status = CharField(max_length=16, default=DocumentStatus.READY, index=True)
     issued_at = DateField()
+
+
+# --- Appointments --------------------------------------------------------
+
+
+class AppointmentStatus:
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+    ALL = (CONFIRMED, CANCELLED, ATTENDED, NO_SHOW)
+
+
+class Slot(BaseModel):
+    """The seats of one branch, service, day and start time.
+
+    Rows are made on demand; ``taken`` only moves by guarded UPDATEs, and the
+    CHECK constraints keep it between 0 and ``capacity`` whatever the code does.
+    """
+
+    branch = ForeignKeyField(Branch, backref="slots", on_delete="CASCADE")
+    service = ForeignKeyField(Service, backref="slots", on_delete="CASCADE")
+    date = DateField()
+    start = CharField(max_length=5)
+    capacity = IntegerField(constraints=[Check("capacity >= 0")])
+    taken = IntegerField(default=0, constraints=[Check("taken >= 0"), Check("taken <= capacity")])
+
+    class Meta:
+        indexes = ((("branch", "service", "date", "start"), True),)
+
+
+class Appointment(BaseModel):
+    """A booked branch visit; ``version`` grows whenever its slip would change."""
+
+    number = CharField(max_length=20, unique=True)
+    user = ForeignKeyField(User, backref="appointments")
+    branch = ForeignKeyField(Branch, backref="appointments")
+    service = ForeignKeyField(Service, backref="appointments")
+    slot = ForeignKeyField(Slot, backref="appointments")
+    date = DateField(index=True)
+    start = CharField(max_length=5)
+    status = CharField(max_length=16, default=AppointmentStatus.CONFIRMED, index=True)
+    request = ForeignKeyField(ServiceRequest, null=True, backref="appointments", on_delete="SET NULL")
+    submission_token = CharField(max_length=64, unique=True, null=True)
+    version = IntegerField(default=1)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    @property
+    def is_active(self):
+        return self.status == AppointmentStatus.CONFIRMED
+
+
+class AppointmentSlip(BaseModel):
+    """A rendered slip kept so that re-printing sends the very same bytes."""
+
+    appointment = ForeignKeyField(Appointment, backref="slips", on_delete="CASCADE")
+    lang = CharField(max_length=2)
+    version = IntegerField()
+    pdf = BlobField()
+
+    class Meta:
+        indexes = ((("appointment", "lang"), True),)
+
+
+APPOINTMENT_MODELS = [Slot, Appointment, AppointmentSlip]
+
+# --- Document delivery ---------------------------------------------------
+
+
+class DeliveryStatus:
+    RECEIVED = "received"
+    PREPARING = "preparing"
+    HANDED_TO_POST = "handed_to_post"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    RETURNED = "returned_to_branch"
+    COLLECTED = "collected_at_branch"
+    CANCELLED = "cancelled"
+    ALL = (RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, DELIVERED, FAILED, RETURNED, COLLECTED, CANCELLED)
+    FINISHED = (DELIVERED, COLLECTED, CANCELLED)
+    ACTIVE = (RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, FAILED, RETURNED)
+
+
+class NationalAddress(BaseModel):
+    """The columns of a Saudi national address (العنوان الوطني); never a table of its own."""
+
+    short_address = CharField(max_length=8)
+    building_number = CharField(max_length=4)
+    street = CharField(max_length=100)
+    district = CharField(max_length=100)
+    city = ForeignKeyField(City)
+    postal_code = CharField(max_length=5)
+    additional_number = CharField(max_length=4)
+    mobile = CharField(max_length=10)
+
+
+class Delivery(NationalAddress):
+    """A document on its way to the beneficiary's national address by Saudi Post."""
+
+    tracking_number = CharField(max_length=13, unique=True)
+    document = ForeignKeyField(Document, backref="deliveries")
+    user = ForeignKeyField(User, backref="deliveries")
+    status = CharField(max_length=24, default=DeliveryStatus.RECEIVED, index=True)
+    attempts = IntegerField(default=0)
+    fee_sar = IntegerField()
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)
+    version = IntegerField(default=1)
+    submission_token = CharField(max_length=64, unique=True, null=True)
+    # The document's id while this delivery is in progress, NULL once it ends:
+    # the unique index lets a document have one delivery in progress at most.
+    active_document = IntegerField(null=True, unique=True)
+
+
+class DeliveryEvent(BaseModel):
+    """One step of a delivery: who moved it, when, from which status to which, and why."""
+
+    delivery = ForeignKeyField(Delivery, backref="events", on_delete="CASCADE")
+    author = ForeignKeyField(User, backref="delivery_events")
+    kind = CharField(max_length=16, default="status")  # status, address
+    from_status = CharField(max_length=24, default="")
+    to_status = CharField(max_length=24)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class SavedAddress(NationalAddress):
+    """A national address the beneficiary kept in the profile to reuse."""
+
+    user = ForeignKeyField(User, backref="saved_addresses", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("user", "short_address"), True),)
+
+
+DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress]
 
 
 SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document]

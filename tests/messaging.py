@@ -1,0 +1,131 @@
+"""Helpers for the messages-and-requests tests: send a request as a person does, make staff."""
+import re
+
+import pytest
+
+import models
+from domain.accounts import hash_password
+from domain.identity import national_id_problem
+from domain.requests import expected_response_date
+from tests.conftest import DEMO, PASSWORD, sign_in
+
+REFERENCE = re.compile(r"M\d{4}-\d{6}")
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def form_for(client, sector="passports"):
+    """The values the new-request form would send once the sector is chosen."""
+    page = client.page(f"/messages/new?sector={sector}" if sector else "/messages/new")
+    assert page.status == 200
+    return page.form_values("#request-form form")
+
+
+def request_data(client, sector="passports", service="passport_renew", subject="تجديد جواز السفر",
+                 body="أرغب في تجديد جواز سفري المنتهي.", **extra):
+    values = form_for(client, sector)
+    values.update(sector=sector, service=service, subject=subject, body=body)
+    values.pop("attachments", None)
+    values.update(extra)
+    return values
+
+
+def send_request(client, htmx=False, files=None, **fields):
+    """Post the new-request form; files is a list of (bytes, filename)."""
+    data = request_data(client, **fields)
+    kwargs = {}
+    if files is not None:
+        import io
+
+        data["attachments"] = [(io.BytesIO(content), name) for content, name in files]
+        kwargs["content_type"] = "multipart/form-data"
+    return client.submit("/messages/new", data, htmx=htmx, **kwargs)
+
+
+def sent_reference(page):
+    """The reference a successful submission redirected to."""
+    location = page.response.headers.get("Location") or page.response.headers.get("HX-Redirect")
+    assert location, page.text
+    return REFERENCE.search(location).group(0)
+
+
+def create_request(client, **fields):
+    page = send_request(client, **fields)
+    assert page.status == 303, page.text
+    return sent_reference(page)
+
+
+def _valid_id(prefix):
+    for n in range(10 ** 6):
+        candidate = f"{prefix}{n:0{9 - len(prefix)}d}"
+        for check in "0123456789":
+            if national_id_problem(candidate + check) is None and candidate + check not in DEMO.values():
+                if not models.User.select().where(models.User.national_id == candidate + check).exists():
+                    return candidate + check
+    raise AssertionError("no free ID")
+
+
+def make_staff(app, make_client, sector_code, role=models.Role.AGENT, name="وليد عمر الحربي"):
+    """A new signed-in staff member of a sector (another agent, or one of another sector)."""
+    with app.app_context(), models.db.connection_context():
+        national_id = _valid_id("17")
+        sector = models.Sector.get(models.Sector.code == sector_code)
+        models.User.create(
+            national_id=national_id, name_ar=name, name_en="Waleed Omar Alharbi",
+            phone="05" + national_id[-8:], password_hash=hash_password(PASSWORD), role=role, sector=sector,
+        )
+    client = make_client()
+    sign_in(client, national_id)
+    return client
+
+
+def insert_request(user_id, service_code, due_date, status=models.RequestStatus.NEW, subject="استفسار", created_at=None):
+    """A request written straight to the database, for lists that need many rows."""
+    service = models.Service.get(models.Service.code == service_code)
+    number = models.ServiceRequest.select().count() + 1
+    fields = {}
+    if created_at is not None:
+        fields["created_at"] = created_at
+    return models.ServiceRequest.create(
+        reference=f"M1448-{900000 + number:06d}", user=user_id, sector=service.sector_id, service=service,
+        subject=subject, body="نص", status=status, due_date=due_date, **fields,
+    )
+
+
+def request_row(reference):
+    return models.ServiceRequest.get(models.ServiceRequest.reference == reference)
+
+
+def expected_due(service_code):
+    return expected_response_date(models.Service.get(models.Service.code == service_code))
+
+
+class Data:
+    """Reads rows between page loads; dates are formatted in a request context of their own,
+    so no context stays pushed while the test client serves pages."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def dual(self, day, lang="ar"):
+        from flask import session
+
+        from domain.dates import format_dual
+
+        with self.app.test_request_context():
+            session["lang"] = lang
+            return format_dual(day)
+
+    def due(self, service_code):
+        with self.app.test_request_context():
+            return expected_due(service_code)
+
+
+@pytest.fixture
+def data(app):
+    """Queries connect on their own; each page load closes the connection after itself."""
+    yield Data(app)
+    if not models.db.is_closed():
+        models.db.close()
