@@ -1,0 +1,88 @@
+"""Booking a branch visit, printing its slip, and the desk marking attendance, in real Chromium."""
+import re
+
+from playwright.sync_api import expect
+
+import models
+from tests.e2e.conftest import browser_sign_in
+from tests.pdf import pdf_contains
+from tests.test_appointments import NORTH, next_open_day, user
+from tests.test_appointments_desk import booked_today
+
+
+def next_step(page):
+    """Without JavaScript each step is a page reached with «التالي»; with it, the next field swaps in."""
+    if page.javascript:
+        # Wait until htmx has swapped the next field in and wired it up.
+        expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+    else:
+        page.get_by_role("button", name="التالي").click()
+
+
+def test_beneficiary_books_through_every_step_and_prints_the_slip(browser_page, app):
+    with app.app_context(), models.db.connection_context():
+        day = next_open_day()
+    page = browser_sign_in(browser_page, "citizen")
+    page.goto("/appointments")
+    page.get_by_role("link", name="حجز موعد").click()
+    expect(page.locator("h1")).to_have_text("حجز موعد")
+
+    page.get_by_label("القطاع", exact=True).select_option("passports")
+    next_step(page)
+    page.get_by_label("الخدمة", exact=True).select_option("passport_issue")
+    next_step(page)
+    page.get_by_label("المنطقة", exact=True).select_option("riyadh")
+    next_step(page)
+    page.get_by_label("الفرع", exact=True).select_option(NORTH)
+    next_step(page)
+    expect(page.locator("#date-group legend")).to_have_text("التاريخ")
+    page.locator(f"#date-{day.isoformat()}").check()
+    next_step(page)
+    expect(page.locator("#time-group legend")).to_have_text("الوقت")
+    page.locator("#time-0930").check()
+    if page.javascript:
+        # Each choice was pushed to the history, so the URL holds every answer.
+        answers = ["sector=passports", "service=passport_issue", "region=riyadh", f"branch={NORTH}",
+                   f"date={day.isoformat()}", "time=09%3A30"]
+        expect(page).to_have_url(re.compile("".join(f"(?=.*{re.escape(a)})" for a in answers)))
+        # Back goes to the previous answer, rebuilt as a whole page.
+        with page.expect_response(lambda r: "hx-history-restore-request" in r.request.headers):
+            page.go_back()
+        expect(page).not_to_have_url(re.compile("time="))
+        next_step(page)
+        expect(page.locator(f"#date-{day.isoformat()}")).to_be_checked()
+        expect(page.locator("#time-0930")).not_to_be_checked()
+        page.locator("#time-0930").check()
+        next_step(page)
+    page.get_by_role("button", name="مراجعة").click()
+
+    expect(page.locator("h1")).to_have_text("مراجعة")
+    expect(page.locator("main")).to_contain_text("جوازات شمال الرياض")
+    page.get_by_role("button", name="تأكيد الحجز").click()
+
+    expect(page.locator(".summary .status")).to_have_text("مؤكد")
+    number = page.locator(".panel__number").inner_text().strip()
+    slip_link = page.get_by_role("link", name="طباعة الموعد")
+    response = page.request.get(slip_link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    pdf = response.body()
+    assert pdf_contains(pdf, number)
+    assert pdf_contains(pdf, "جوازات شمال الرياض")
+
+    page.goto("/appointments")
+    expect(page.locator("main table")).to_contain_text(number)
+
+
+def test_desk_marks_attendance(browser_page, app):
+    with app.app_context(), models.db.connection_context():
+        appointment = booked_today(user("citizen"), "08:00")
+    page = browser_sign_in(browser_page, "desk")
+    expect(page.locator("h1")).to_contain_text("جوازات شمال الرياض")
+    row = page.locator(f"#row-{appointment.number}")
+    expect(row).to_contain_text("مؤكد")
+    row.get_by_role("button", name=f"حضر {appointment.number}", exact=True).click()
+    expect(page.locator(f"#row-{appointment.number} .status")).to_have_text("حضر")
+    if not page.javascript:
+        expect(page.locator(".flashes")).to_contain_text(appointment.number)
+    with models.db.connection_context():
+        assert models.Appointment.get_by_id(appointment.id).status == "attended"
