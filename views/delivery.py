@@ -1,29 +1,267 @@
-"""Document delivery through Saudi Post (توصيل الوثائق)."""
-from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
+"""Document delivery through Saudi Post (توصيل الوثائق): the beneficiary's pages.
 
-from models import Role
-from views.access import roles_required
+The officer's and the branch desk's pages are in ``views.delivery_staff``,
+on the same blueprint.
+"""
+import secrets
+from datetime import timezone
+
+from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import _
+
+from domain.dates import RIYADH
+from domain.delivery import pipeline, service
+from domain.delivery.address import FIELDS, mask_mobile, mask_short_address
+from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, Role
+from views.access import get_or_404, roles_required
+from views.delivery_forms import AddressForm, RequestForm
+from views.printing import pdf_response, qr_data_uri, render_pdf
+from views.rendering import redirect_after_post, render_page_or_partial, wants_partial
 
 bp = Blueprint("delivery", __name__)
+
+
+def own_document(document_id):
+    return get_or_404(
+        Document.select(Document, DocumentType)
+        .join(DocumentType)
+        .where((Document.id == document_id) & (Document.user == g.user))
+    )
+
+
+def own_delivery(delivery_id):
+    """The signed-in beneficiary's delivery, or 404 (another person's too)."""
+    return get_or_404(
+        Delivery.select(Delivery, Document, DocumentType)
+        .join(Document)
+        .join(DocumentType)
+        .where((Delivery.id == delivery_id) & (Delivery.user == g.user))
+    )
+
+
+def form_page(template, status=200, **context):
+    """An address form page; its URL also answers htmx field checks, hence Vary."""
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def field_partial(form, page, **context):
+    """For htmx, check only the field that lost focus and return its group."""
+    name = request.headers.get("HX-Trigger-Name")
+    if not wants_partial() or name not in FIELDS:
+        return None
+    valid = form.validate_one(name)
+    return render_page_or_partial(
+        page,
+        "partials/delivery/address_field.html",
+        200 if valid else 422,
+        form=form,
+        field=form[name],
+        **context,
+    )
 
 
 @bp.route("/delivery")
 @roles_required(Role.BENEFICIARY)
 def index():
     """Show the beneficiary's ready documents and delivery requests."""
-    return render_template("portal/coming.html", title=_l("Document delivery"))
+    return render_template(
+        "delivery/index.html",
+        documents=list(service.ready_documents(g.user)),
+        deliveries=list(service.deliveries_of(g.user)),
+        label=pipeline.label,
+    )
 
 
-@bp.route("/officer/deliveries")
-@roles_required(Role.OFFICER)
-def officer_list():
-    """Show deliveries for the delivery officer."""
-    return render_template("portal/coming.html", title=_l("Delivery requests"))
+@bp.route("/delivery/request/<int:document_id>", methods=["GET", "POST"])
+@roles_required(Role.BENEFICIARY)
+def request_form(document_id):
+    """Ask for the national address; a valid address goes on to the review step."""
+    document = own_document(document_id)
+    if document.status != DocumentStatus.READY and request.method == "GET":
+        flash(str(service.refusal_for_document(document)), "error")
+        return redirect(url_for("delivery.index"))
+    saved = list(service.saved_addresses(g.user))
+    form = RequestForm()
+    if request.method == "GET":
+        chosen = request.args.get("saved", type=int)
+        source = next((item for item in saved if item.id == chosen), None)
+        if source is not None:
+            for name in FIELDS:
+                form[name].data = source.city.code if name == "city" else getattr(source, name)
+        elif not form.mobile.data:
+            form.mobile.data = g.user.phone
+    action = url_for("delivery.request_form", document_id=document.id)
+    context = dict(document=document, saved=saved, fee=service.fee(), action=action)
+    partial = field_partial(form, "delivery/request.html", **context)
+    if partial is not None:
+        return partial
+    if request.method == "POST" and not request.form.get("edit"):
+        if form.validate():
+            form.submission_token.data = secrets.token_urlsafe(24)
+            return form_page("delivery/review.html", form=form, city=city_name(form), **context)
+        return form_page("delivery/request.html", 422, form=form, **context)
+    return form_page("delivery/request.html", form=form, **context)
 
 
-@bp.route("/desk/returned-documents")
-@roles_required(Role.DESK)
-def desk_returns():
-    """Show documents returned to the desk's branch, to hand over to their owners."""
-    return render_template("portal/coming.html", title=_l("Returned documents"))
+def city_name(form):
+    return dict(form.city.choices).get(form.city.data, "")
+
+
+@bp.route("/delivery/request/<int:document_id>/confirm", methods=["POST"])
+@roles_required(Role.BENEFICIARY)
+def confirm(document_id):
+    """Create the delivery from the reviewed address; a second click finds the first."""
+    document = own_document(document_id)
+    form = RequestForm()
+    context = dict(
+        document=document,
+        saved=list(service.saved_addresses(g.user)),
+        fee=service.fee(),
+        action=url_for("delivery.request_form", document_id=document.id),
+    )
+    if not form.validate():
+        return form_page("delivery/request.html", 422, form=form, **context)
+    try:
+        delivery, created = service.request_delivery(
+            g.user, document, form.cleaned(), form.submission_token.data
+        )
+    except service.Refused as refused:
+        flash(str(refused.message), "error")
+        return redirect_after_post(url_for("delivery.index"))
+    if created and form.save_address.data:
+        service.save_address(g.user, form.cleaned())
+    return redirect_after_post(url_for("delivery.confirmation", delivery_id=delivery.id))
+
+
+@bp.route("/delivery/<int:delivery_id>/confirmation")
+@roles_required(Role.BENEFICIARY)
+def confirmation(delivery_id):
+    """Show the tracking number of a new delivery, with «طباعة»."""
+    delivery = own_delivery(delivery_id)
+    return render_template("delivery/confirmation.html", delivery=delivery, label=pipeline.label)
+
+
+@bp.route("/delivery/<int:delivery_id>")
+@roles_required(Role.BENEFICIARY)
+def track(delivery_id):
+    """«تتبع الشحنة»: the delivery's statuses with date, time and note."""
+    delivery = own_delivery(delivery_id)
+    may_collect = pipeline.refusal(delivery.status, DeliveryStatus.RETURNED, pipeline.BENEFICIARY) is None
+    return render_template(
+        "delivery/track.html",
+        delivery=delivery,
+        events=list(service.history(delivery)),
+        label=pipeline.label,
+        changeable=pipeline.is_changeable(delivery.status),
+        may_collect=may_collect,
+        max_attempts=service.max_attempts(),
+    )
+
+
+def beneficiary_move(delivery_id, target, done_message):
+    """Cancel, or switch to collecting at the branch, then go back to the tracking page."""
+    delivery = own_delivery(delivery_id)
+    try:
+        service.move(
+            delivery.id, request.form.get("version", type=int), target, g.user, pipeline.BENEFICIARY
+        )
+        flash(done_message, "success")
+    except service.Refused as refused:
+        flash(str(refused.message), "error")
+    except service.Conflict as conflict:
+        flash(
+            _(
+                "The delivery changed while you were looking at it; it is now «%(status)s».",
+                status=pipeline.label(conflict.current.status),
+            ),
+            "error",
+        )
+    return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+
+
+@bp.route("/delivery/<int:delivery_id>/cancel", methods=["POST"])
+@roles_required(Role.BENEFICIARY)
+def cancel(delivery_id):
+    """Cancel the delivery (only before Saudi Post has the document)."""
+    return beneficiary_move(
+        delivery_id, DeliveryStatus.CANCELLED, _("The delivery was cancelled; the document is ready at the branch.")
+    )
+
+
+@bp.route("/delivery/<int:delivery_id>/collect-at-branch", methods=["POST"])
+@roles_required(Role.BENEFICIARY)
+def collect_at_branch(delivery_id):
+    """After a failed attempt, collect the document at the branch instead."""
+    return beneficiary_move(
+        delivery_id,
+        DeliveryStatus.RETURNED,
+        _("The document will be returned to the branch; collect it there with your ID."),
+    )
+
+
+@bp.route("/delivery/<int:delivery_id>/address", methods=["GET", "POST"])
+@roles_required(Role.BENEFICIARY)
+def change_address(delivery_id):
+    """Change the national address, only before Saudi Post has the document."""
+    delivery = own_delivery(delivery_id)
+    if not pipeline.is_changeable(delivery.status):
+        flash(
+            _(
+                "The address can no longer be changed: the delivery is «%(status)s».",
+                status=pipeline.label(delivery.status),
+            ),
+            "error",
+        )
+        return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+    form = AddressForm()
+    if request.method == "GET":
+        for name in FIELDS:
+            form[name].data = delivery.city.code if name == "city" else getattr(delivery, name)
+    context = dict(
+        delivery=delivery,
+        version=request.form.get("version", delivery.version, type=int),
+        action=url_for("delivery.change_address", delivery_id=delivery.id),
+    )
+    partial = field_partial(form, "delivery/change_address.html", **context)
+    if partial is not None:
+        return partial
+    if request.method == "POST":
+        if not form.validate():
+            return form_page("delivery/change_address.html", 422, form=form, **context)
+        try:
+            service.change_address(delivery, context["version"], g.user, form.cleaned())
+            flash(_("The delivery address was changed."), "success")
+        except service.Refused as refused:
+            flash(str(refused.message), "error")
+        except service.Conflict as conflict:
+            flash(
+                _(
+                    "The delivery changed while you were editing; it is now «%(status)s». Check the address again.",
+                    status=pipeline.label(conflict.current.status),
+                ),
+                "error",
+            )
+        return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+    return form_page("delivery/change_address.html", form=form, **context)
+
+
+@bp.route("/delivery/<int:delivery_id>/receipt.pdf")
+@roles_required(Role.BENEFICIARY)
+def receipt(delivery_id):
+    """«طباعة»: the delivery receipt as a PDF, with a QR code of the tracking number."""
+    delivery = own_delivery(delivery_id)
+    pdf = render_pdf(
+        "pdf/delivery.html",
+        delivery=delivery,
+        short_address=mask_short_address(delivery.short_address),
+        mobile=mask_mobile(delivery.mobile),
+        requested_on=delivery.created_at.replace(tzinfo=timezone.utc).astimezone(RIYADH).date(),
+        qr=qr_data_uri(delivery.tracking_number),
+        label=pipeline.label,
+    )
+    return pdf_response(pdf, f"delivery-{delivery.tracking_number}.pdf")
+
+
+from views import delivery_staff  # noqa: E402,F401  (registers the staff views on bp)

@@ -1,0 +1,108 @@
+"""The delivery status pipeline: who may move a delivery from which status to which.
+
+Plain data and functions, no database: the operations in ``service`` ask
+``refusal`` before they write, and the officer's page offers only
+``allowed_next`` statuses.
+"""
+from flask_babel import lazy_gettext as _l
+
+from models import DeliveryStatus as S
+from models import DocumentStatus
+
+OFFICER = "officer"
+DESK = "desk"
+BENEFICIARY = "beneficiary"
+
+LABELS = {
+    S.RECEIVED: _l("Delivery request received"),
+    S.PREPARING: _l("Being prepared"),
+    S.HANDED_TO_POST: _l("Handed to Saudi Post"),
+    S.OUT_FOR_DELIVERY: _l("Out for delivery"),
+    S.DELIVERED: _l("Delivered"),
+    S.FAILED: _l("Delivery failed"),
+    S.RETURNED: _l("Returned to the branch"),
+    S.COLLECTED: _l("Collected from the branch"),
+    S.CANCELLED: _l("Delivery cancelled"),
+}
+
+# (from, to) -> the actor who may make that move.
+TRANSITIONS = {
+    (S.RECEIVED, S.PREPARING): OFFICER,
+    (S.PREPARING, S.HANDED_TO_POST): OFFICER,
+    (S.HANDED_TO_POST, S.OUT_FOR_DELIVERY): OFFICER,
+    (S.OUT_FOR_DELIVERY, S.DELIVERED): OFFICER,
+    (S.OUT_FOR_DELIVERY, S.FAILED): OFFICER,
+    (S.FAILED, S.OUT_FOR_DELIVERY): OFFICER,
+    (S.FAILED, S.RETURNED): OFFICER,
+    (S.RETURNED, S.COLLECTED): DESK,
+    (S.RECEIVED, S.CANCELLED): BENEFICIARY,
+    (S.PREPARING, S.CANCELLED): BENEFICIARY,
+    # After a failed attempt the beneficiary may choose to collect at the branch.
+    (S.FAILED, S.RETURNED, BENEFICIARY): BENEFICIARY,
+}
+
+NOTE_REQUIRED = {S.FAILED}
+
+# The beneficiary may cancel or change the address only before Saudi Post has it.
+CHANGEABLE = (S.RECEIVED, S.PREPARING)
+
+
+def label(status):
+    return LABELS.get(status, status)
+
+
+def _actor_may(current, target, actor):
+    return TRANSITIONS.get((current, target)) == actor or (current, target, actor) in TRANSITIONS
+
+
+def refusal(current, target, actor, attempts=0, max_attempts=3, note=""):
+    """Why this move is refused, as a message to show; None when it is allowed.
+
+    ``attempts`` counts the times the delivery has gone out; another attempt
+    after a failure needs attempts < max_attempts, and returning the document
+    to the branch (by the officer) needs the last attempt to have failed.
+    """
+    if current == target:
+        return _l("The delivery is already «%(status)s».", status=label(current))
+    if not _actor_may(current, target, actor):
+        return _l(
+            "A delivery that is «%(current)s» cannot be moved to «%(target)s».",
+            current=label(current),
+            target=label(target),
+        )
+    if current == S.FAILED and target == S.OUT_FOR_DELIVERY and attempts >= max_attempts:
+        return _l(
+            "All %(count)s delivery attempts have been made; return the document to the branch.",
+            count=max_attempts,
+        )
+    if current == S.FAILED and target == S.RETURNED and actor == OFFICER and attempts < max_attempts:
+        return _l(
+            "The document goes back to the branch only after the last attempt (%(count)s) fails.",
+            count=max_attempts,
+        )
+    if target in NOTE_REQUIRED and not (note or "").strip():
+        return _l("Write the reason the delivery failed.")
+    return None
+
+
+def allowed_next(current, actor, attempts=0, max_attempts=3):
+    """The statuses this actor may move a delivery to now, in pipeline order."""
+    return [
+        target
+        for target in S.ALL
+        if target != current
+        and refusal(current, target, actor, attempts, max_attempts, note="-") is None
+    ]
+
+
+def is_changeable(status):
+    return status in CHANGEABLE
+
+
+def document_status_after(target):
+    """What the document becomes when its delivery reaches this status, if it changes."""
+    return {
+        S.DELIVERED: DocumentStatus.DELIVERED,
+        S.COLLECTED: DocumentStatus.COLLECTED,
+        S.CANCELLED: DocumentStatus.READY,
+    }.get(target)

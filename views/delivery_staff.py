@@ -1,0 +1,225 @@
+"""«طلبات التوصيل» for the delivery officer, and documents returned to a branch desk.
+
+Registered on the ``delivery`` blueprint by ``views.delivery``.
+"""
+from datetime import date
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import flash, g, render_template, request, url_for
+from flask_babel import _, ngettext
+from werkzeug.datastructures import MultiDict
+
+from domain.delivery import pipeline, service
+from domain.identity import normalize_digits
+from models import City, Delivery, DeliveryStatus, Document, Region, Role
+from views.access import get_or_404, roles_required
+from views.delivery import bp
+from views.rendering import redirect_after_post, render_page_or_partial, safe_next, wants_partial
+
+# The statuses an officer can move deliveries to, for the several-rows action.
+OFFICER_TARGETS = [
+    status
+    for status in DeliveryStatus.ALL
+    if any(pipeline.TRANSITIONS.get((source, status)) == pipeline.OFFICER for source in DeliveryStatus.ALL)
+]
+
+
+def read_filters(args):
+    """The list's filters from a query string; a date that is not one is ignored."""
+    status = args.get("status", "")
+    day_text = normalize_digits(args.get("date", "")) or ""
+    try:
+        day = date.fromisoformat(day_text) if day_text else None
+    except ValueError:
+        day = None
+    return {
+        "status": status if status in DeliveryStatus.ALL else "",
+        "city": args.get("city", ""),
+        "date": day,
+        "q": (args.get("q") or "").strip(),
+        "after": args.get("after", type=int),
+    }
+
+
+def list_url(filters, **changes):
+    """The officer's list URL with these filters (empty ones left out)."""
+    params = {**filters, **changes}
+    if params.get("date"):
+        params["date"] = params["date"].isoformat()
+    return url_for("delivery.officer_list", **{key: value for key, value in params.items() if value})
+
+
+def next_statuses(delivery):
+    return pipeline.allowed_next(delivery.status, pipeline.OFFICER, delivery.attempts, service.max_attempts())
+
+
+def list_context(filters):
+    rows, next_after = service.officer_page(
+        filters["status"], filters["city"], filters["date"], filters["q"], filters["after"]
+    )
+    return dict(
+        rows=rows,
+        next_url=list_url(filters, after=next_after) if next_after else None,
+        first_url=list_url(filters, after=None) if filters["after"] else None,
+        back=list_url(filters),
+        **tabs_context(filters),
+        cities=City.select(City, Region).join(Region).order_by(Region.position, City.position, City.id),
+        targets=OFFICER_TARGETS,
+    )
+
+
+def tabs_context(filters):
+    return dict(
+        filters=filters,
+        counts=service.officer_counts(filters["city"], filters["date"], filters["q"]),
+        statuses=("",) + DeliveryStatus.ALL,
+        tab_url=lambda status: list_url(filters, status=status, after=None),
+        label=pipeline.label,
+        next_statuses=next_statuses,
+        max_attempts=service.max_attempts(),
+    )
+
+
+@bp.route("/officer/deliveries")
+@roles_required(Role.OFFICER)
+def officer_list():
+    """«طلبات التوصيل»: deliveries by status, city and date, searchable, a page at a time."""
+    return render_template("delivery/officer_list.html", **list_context(read_filters(request.args)))
+
+
+def filters_of(back):
+    return read_filters(MultiDict(parse_qsl(urlsplit(back).query)))
+
+
+def answer_row(delivery, back, status_code, message=None, kind="error"):
+    """htmx: the row again (and the tab counts); without JavaScript: the whole list."""
+    filters = filters_of(back)
+    if wants_partial():
+        return render_page_or_partial(
+            "delivery/officer_list.html",
+            "partials/delivery/officer_row_update.html",
+            status_code,
+            d=delivery,
+            back=back,
+            message=message,
+            message_kind=kind,
+            **tabs_context(filters),
+        )
+    return render_page_or_partial(
+        "delivery/officer_list.html",
+        "delivery/officer_list.html",
+        status_code,
+        alert=message,
+        alert_kind=kind,
+        **list_context(filters),
+    )
+
+
+@bp.route("/officer/deliveries/<int:delivery_id>/status", methods=["POST"])
+@roles_required(Role.OFFICER)
+def officer_move(delivery_id):
+    """Move one delivery to its next status; a stale version is a 409 conflict."""
+    delivery = get_or_404(Delivery.select().where(Delivery.id == delivery_id))
+    back = safe_next(request.form.get("next"), url_for("delivery.officer_list"))
+    target = request.form.get("status", "")
+    try:
+        if target not in DeliveryStatus.ALL:
+            raise service.Refused(_("Choose the next status."))
+        moved = service.move(
+            delivery.id,
+            request.form.get("version", type=int),
+            target,
+            g.user,
+            pipeline.OFFICER,
+            request.form.get("note", ""),
+        )
+    except service.Refused as refused:
+        return answer_row(row(delivery.id), back, 422, str(refused.message))
+    except service.Conflict as conflict:
+        message = _(
+            "Someone else updated delivery %(ref)s first; it is now «%(status)s». Nothing was changed; choose again.",
+            ref=conflict.current.tracking_number,
+            status=pipeline.label(conflict.current.status),
+        )
+        return answer_row(row(delivery.id), back, 409, message, "conflict")
+    message = _(
+        "Delivery %(ref)s is now «%(status)s».", ref=moved.tracking_number, status=pipeline.label(moved.status)
+    )
+    if wants_partial():
+        return answer_row(row(moved.id), back, 200, message, "success")
+    flash(message, "success")
+    return redirect_after_post(back)
+
+
+def row(delivery_id):
+    """A delivery with what its row shows."""
+    return service.officer_query().where(Delivery.id == delivery_id).get()
+
+
+@bp.route("/officer/deliveries/bulk", methods=["POST"])
+@roles_required(Role.OFFICER)
+def officer_bulk():
+    """Move the selected deliveries to the same next status."""
+    back = safe_next(request.form.get("next"), url_for("delivery.officer_list"))
+    items = []
+    for value in request.form.getlist("selected"):
+        delivery_id, _sep, version = value.partition(":")
+        if delivery_id.isdigit() and version.isdigit():
+            items.append((int(delivery_id), int(version)))
+    target = request.form.get("status", "")
+    if not items or target not in OFFICER_TARGETS:
+        flash(_("Select at least one delivery and the status to move them to."), "error")
+        return redirect_after_post(back)
+    moved, refused = service.move_many(items, target, g.user, pipeline.OFFICER, request.form.get("note", ""))
+    if moved:
+        flash(
+            ngettext(
+                "%(num)d delivery moved to «%(status)s».",
+                "%(num)d deliveries moved to «%(status)s».",
+                len(moved),
+                status=pipeline.label(target),
+            ),
+            "success",
+        )
+    if refused:
+        flash(
+            ngettext(
+                "%(num)d delivery was not moved: the pipeline does not allow it or it changed meanwhile.",
+                "%(num)d deliveries were not moved: the pipeline does not allow it or they changed meanwhile.",
+                len(refused),
+            ),
+            "error",
+        )
+    return redirect_after_post(back)
+
+
+@bp.route("/desk/returned-documents")
+@roles_required(Role.DESK)
+def desk_returns():
+    """Show documents returned to the desk's branch, to hand over to their owners."""
+    return render_template(
+        "delivery/desk_returns.html",
+        rows=list(service.returned_to_branch(g.user.branch)) if g.user.branch_id else [],
+        label=pipeline.label,
+    )
+
+
+@bp.route("/desk/returned-documents/<int:delivery_id>/hand-over", methods=["POST"])
+@roles_required(Role.DESK)
+def desk_hand_over(delivery_id):
+    """Record that the owner collected the returned document at this branch."""
+    delivery = get_or_404(
+        Delivery.select(Delivery)
+        .join(Document)
+        .where(
+            (Delivery.id == delivery_id)
+            & (Document.branch == g.user.branch_id)
+            & (Delivery.status == DeliveryStatus.RETURNED)
+        )
+    )
+    try:
+        moved = service.move(delivery.id, request.form.get("version", type=int), DeliveryStatus.COLLECTED, g.user, pipeline.DESK)
+        flash(_("Delivery %(ref)s: the document was handed over.", ref=moved.tracking_number), "success")
+    except (service.Refused, service.Conflict):
+        flash(_("This document was already handed over or its delivery changed."), "error")
+    return redirect_after_post(url_for("delivery.desk_returns"))
