@@ -98,7 +98,11 @@ def app(base_app):
 
 @pytest.fixture
 def db(app):
-    """An app context with an open connection, for calling the domain directly."""
+    """An app context with an open connection, for calling the domain directly.
+
+    Only for tests that load no pages: client requests would share its `g`
+    (and so its CSRF token) and close its connection.
+    """
     with app.test_request_context(), models.db.connection_context():
         yield models.db
 
@@ -211,6 +215,14 @@ def make_client(app):
         return new_client
 
     return make
+
+
+@pytest.fixture
+def populated(app, make_client):
+    """A request needing a visit, its appointment and a delivery, so detail pages are reached."""
+    from tests.populate import populate
+
+    return populate(app, make_client("citizen"))
 
 
 @pytest.fixture

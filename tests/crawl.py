@@ -9,11 +9,11 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
-def crawl(client, start="/", limit=60):
-    """Follow same-site links from `start`; return {url: Page} of the HTML pages found."""
+def crawl(client, start="/", limit=60, also=()):
+    """Follow same-site links from `start` (and the pages in `also`); return {url: Page}."""
     pages = {}
-    queue = [start]
-    queued = {start}
+    queue = [start, *also]
+    queued = set(queue)
     while queue and len(pages) < limit:
         url = queue.pop(0)
         response = client.get(url)
@@ -55,3 +55,10 @@ def foreign_words(page):
     if language == "ar":
         return LATIN_WORD.findall(text)
     return ARABIC_LETTER.findall(text)
+
+
+def detail_pages(populated, role):
+    """Pages a role reaches by typing or scanning rather than by a link from its home."""
+    if populated and role == "desk":
+        return [f"/desk/appointments/{populated['appointment']}"]
+    return []

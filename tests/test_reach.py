@@ -1,7 +1,7 @@
 """Every reachable page: in its own language, light, and honest about htmx."""
 import pytest
 
-from tests.crawl import crawl, foreign_words
+from tests.crawl import crawl, detail_pages, foreign_words
 
 ROLES = [None, "citizen", "resident", "agent", "desk", "officer", "admin"]
 PAGE_BUDGET = 40 * 1024
@@ -16,10 +16,10 @@ def switch_language(client, lang):
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_speaks_only_its_language(make_client, role, lang):
+def test_every_page_speaks_only_its_language(populated, make_client, role, lang):
     client = make_client(role)
     switch_language(client, lang)
-    pages = crawl(client)
+    pages = crawl(client, also=detail_pages(populated, role))
     assert pages
     for url, page in pages.items():
         assert page.soup.find("html")["lang"] == lang
@@ -27,9 +27,9 @@ def test_every_page_speaks_only_its_language(make_client, role, lang):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_is_within_its_weight_budget(make_client, role):
+def test_every_page_is_within_its_weight_budget(populated, make_client, role):
     client = make_client(role)
-    for url, page in crawl(client).items():
+    for url, page in crawl(client, also=detail_pages(populated, role)).items():
         assert len(page.response.get_data()) <= PAGE_BUDGET, f"{url} is over 40 KB"
         scripts = [tag["src"].split("?")[0] for tag in page.select("script")]
         assert all(src in ALLOWED_SCRIPTS for src in scripts), f"{url} loads {scripts}"
@@ -57,3 +57,24 @@ def test_pages_and_scripts_are_compressed_for_browsers_that_ask(client):
     htmx = client.get("/static/vendor/htmx.min.js", headers={"Accept-Encoding": "br, gzip"})
     assert htmx.headers["Content-Encoding"] in ("br", "gzip")
     assert len(htmx.get_data()) < 25 * 1024
+
+
+def test_populated_crawl_reaches_the_detail_pages(populated, make_client):
+    urls = set(crawl(make_client("citizen")))
+    assert f"/messages/{populated['request']}" in urls
+    assert f"/appointments/{populated['appointment']}" in urls
+    assert f"/delivery/{populated['delivery']}" in urls
+    agent_urls = set(crawl(make_client("agent")))
+    assert f"/sector/requests/{populated['request']}" in agent_urls
+    desk_pages = crawl(make_client("desk"), also=detail_pages(populated, "desk"))
+    desk_page = desk_pages[f"/desk/appointments/{populated['appointment']}"]
+    assert desk_page.status == 200
+    assert populated["request"] in desk_page.text
+
+
+def test_the_language_check_notices_a_stray_word(client):
+    from tests.conftest import Page
+
+    page = client.page("/login")
+    page.response.set_data(page.html.replace("تسجيل الدخول</h1>", "Sign in</h1>"))
+    assert foreign_words(Page(page.response)) == ["Sign", "in"]

@@ -1,11 +1,13 @@
 """Rendering helpers shared by every blueprint: pages or htmx partials, dates."""
 import hashlib
 import os
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from domain.dates import format_dual, format_gregorian, format_hijri
 from domain.identity import mask_id
@@ -82,6 +84,21 @@ def error_title(*forms):
     return ""
 
 
+LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9@._/+:-]*[A-Za-z0-9]")
+
+
+def isolate_codes(text):
+    """Wrap codes, numbers and e-mail addresses inside a sentence in <bdi dir="ltr">,
+    so a tracking number does not scramble an Arabic sentence (or the reverse)."""
+    parts, last = [], 0
+    for match in LATIN_RUN.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        parts.append(Markup('<bdi dir="ltr">%s</bdi>') % match.group(0))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
 def datetime_local(moment):
     """A stored UTC time shown in Riyadh time."""
     return format_datetime(moment, "d MMMM y، HH:mm" if str(get_locale()) == "ar" else "d MMMM y, HH:mm")
@@ -91,6 +108,7 @@ def register_template_helpers(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(static_url=static_url, error_title=error_title, role_names=ROLE_NAMES)
     app.jinja_env.filters["datetime_local"] = datetime_local
+    app.jinja_env.filters["isolate_codes"] = isolate_codes
     app.jinja_env.filters["hijri"] = format_hijri
     app.jinja_env.filters["dual_date"] = format_dual
     app.jinja_env.filters["gregorian"] = format_gregorian

@@ -2,13 +2,16 @@
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 import models
 from tests.conftest import DEMO, PASSWORD, latest_code
 
 CHROMIUM = "/usr/bin/chromium"
+
+# Two cores run the server, the browser and the tests at once: allow for slow answers.
+expect.set_options(timeout=15000)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.crawl import crawl
+from tests.crawl import crawl, detail_pages
 from tests.e2e.conftest import browser_sign_in
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -17,8 +17,8 @@ README_SHOTS = os.path.join(os.path.dirname(ARTIFACTS), "docs", "screenshots")
 axe = Axe()
 
 
-def reachable_urls(make_client, role):
-    return list(crawl(make_client(role)))
+def reachable_urls(make_client, role, populated=None):
+    return list(crawl(make_client(role), also=detail_pages(populated, role)))
 
 
 def violations(page):
@@ -53,8 +53,8 @@ def choose_language(page, lang):
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 @pytest.mark.parametrize("role", ROLES)
-def test_no_axe_violations_on_any_page(axe_page, make_client, role, lang):
-    urls = reachable_urls(make_client, role)
+def test_no_axe_violations_on_any_page(populated, axe_page, make_client, role, lang):
+    urls = reachable_urls(make_client, role, populated)
     page = axe_page
     if role:
         browser_sign_in(page, role)
@@ -77,14 +77,14 @@ def test_error_states_have_no_axe_violations(axe_page):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_pages_fit_a_320px_phone(chromium, live_server, make_client, role, app):
+def test_pages_fit_a_320px_phone(populated, chromium, live_server, make_client, role, app):
     context = chromium.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
         if role:
             browser_sign_in(page, role)
         os.makedirs(ARTIFACTS, exist_ok=True)
-        for url in reachable_urls(make_client, role):
+        for url in reachable_urls(make_client, role, populated):
             page.goto(url)
             width = page.evaluate("document.documentElement.scrollWidth")
             name = f"320-{role or 'visitor'}-{url.strip('/').replace('/', '_').replace('?', '_') or 'home'}.png"
