@@ -389,6 +389,9 @@ def test_changing_moves_the_seat_without_javascript(citizen, app):
     page = citizen.submit(url, {"date": later.isoformat()})
     assert page.status == 200 and page.select("input[name=time]")
     page = citizen.submit(url, {"date": later.isoformat(), "time": "11:30"})
+    assert page.status == 200 and page.one("button[name=confirm]").text == "تأكيد التعديل"
+    assert seats_taken(day, "08:30") == 1, "nothing moves before «تأكيد التعديل»"
+    page = citizen.submit(url, {"date": later.isoformat(), "time": "11:30", "confirm": "1"})
     assert page.status == 303
     assert seats_taken(day, "08:30") == 0 and seats_taken(later, "11:30") == 1
     page = citizen.page(f"/appointments/{appointment.number}")

@@ -78,3 +78,24 @@ def test_the_language_check_notices_a_stray_word(client):
     page = client.page("/login")
     page.response.set_data(page.html.replace("تسجيل الدخول</h1>", "Sign in</h1>"))
     assert foreign_words(Page(page.response)) == ["Sign", "in"]
+
+
+@pytest.mark.parametrize("role", ["citizen", "agent", "desk", "officer"])
+def test_htmx_urls_serve_a_whole_page_to_a_plain_visit(populated, make_client, role):
+    """Every hx-get URL on a page, opened directly (no HX-Request), is a full page;
+    and a URL that answers htmx differently says so with Vary: HX-Request."""
+    client = make_client(role)
+    hx_urls = set()
+    for page in crawl(client, also=detail_pages(populated, role)).values():
+        for element in page.select("[hx-get]"):
+            hx_urls.add(element["hx-get"])
+    if role == "citizen":
+        assert len(hx_urls) >= 2, "the request form and the booking steps use htmx"
+    for url in sorted(hx_urls):
+        plain = client.page(url)
+        assert plain.status in (200, 422), url
+        assert plain.soup.find("html") is not None, f"{url} answers a bare fragment"
+        assert len(plain.select("h1")) == 1, url
+        fragment = client.page(url, htmx=True)
+        if fragment.html != plain.html:
+            assert "HX-Request" in fragment.response.headers.get("Vary", ""), url

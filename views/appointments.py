@@ -400,7 +400,8 @@ def change(number):
     source = request.form if request.method == "POST" else request.args
     state = ChangeState(appointment, source, now_riyadh())
     status = 422 if state.errors else 200
-    if request.method == "POST" and state.reached == "review":
+    # Without JavaScript «التالي» also posts: only «تأكيد التعديل» (confirm) moves the seat.
+    if request.method == "POST" and state.reached == "review" and request.form.get("confirm"):
         try:
             moved = booking.reschedule(appointment, state.day, state.start, now=state.now)
         except booking.BookingError as error:

@@ -1,0 +1,59 @@
+"""The remaining beneficiary flows, in Chromium with JavaScript on and off:
+withdraw a request, reschedule and cancel an appointment, cancel a delivery."""
+from playwright.sync_api import expect
+
+import models
+from tests.e2e.conftest import browser_sign_in
+
+
+def test_withdraw_a_request(populated, browser_page):
+    page = browser_sign_in(browser_page, "citizen")
+    page.goto(f"/messages/{populated['request']}")
+    page.get_by_role("link", name="سحب الطلب").or_(page.get_by_role("button", name="سحب الطلب")).first.click()
+    page.get_by_role("button", name="نعم، اسحبه").click()
+    expect(page.locator("main")).to_contain_text("مسحوب")
+    page.goto("/messages")
+    expect(page.locator("main")).to_contain_text(populated["request"])
+    expect(page.locator("main")).to_contain_text("مسحوب")
+
+
+def test_reschedule_then_cancel_an_appointment(populated, browser_page):
+    number = populated["appointment"]
+    with models.db.connection_context():
+        before = models.Appointment.get(models.Appointment.number == number)
+        old_slot, old_day, old_start = before.slot_id, before.date, before.start
+    page = browser_sign_in(browser_page, "citizen")
+    page.goto(f"/appointments/{number}/change")
+    page.locator('input[name="date"]').first.check()
+    if not page.javascript:
+        page.get_by_role("button", name="التالي").click()
+    times = page.locator('input[name="time"]')
+    expect(times.first).to_be_visible()
+    # Pick a time other than the one held now, so the seat really moves.
+    for index in range(times.count()):
+        if times.nth(index).get_attribute("value") != old_start or page.locator('input[name="date"]:checked').get_attribute("value") != old_day.isoformat():
+            times.nth(index).check()
+            break
+    if not page.javascript:
+        page.get_by_role("button", name="التالي").click()
+    page.get_by_role("button", name="تأكيد التعديل").click()
+    expect(page.locator("main")).to_contain_text(number)
+    with models.db.connection_context():
+        after = models.Appointment.get(models.Appointment.number == number)
+        assert (after.date, after.start) != (old_day, old_start)
+        assert models.Slot.get_by_id(old_slot).taken == 0, "the old seat is free again"
+    page.goto("/appointments")
+    page.get_by_role("button", name=f"إلغاء {number}").click()
+    expect(page.locator("main")).to_contain_text("ملغى")
+    with models.db.connection_context():
+        cancelled = models.Appointment.get(models.Appointment.number == number)
+        assert models.Slot.get_by_id(cancelled.slot_id).taken == 0
+
+
+def test_cancel_a_delivery_before_saudi_post_has_it(populated, browser_page):
+    page = browser_sign_in(browser_page, "citizen")
+    page.goto(f"/delivery/{populated['delivery']}")
+    page.get_by_role("button", name="إلغاء التوصيل").click()
+    expect(page.locator("main")).to_contain_text("ملغى")
+    page.goto("/delivery")
+    expect(page.get_by_role("link", name="طلب توصيل — جواز السفر")).to_be_visible()
