@@ -111,6 +111,11 @@ def test_readme_screenshots(chromium, live_server, app):
         browser_sign_in(page, "citizen")
         page.goto("/services/general")
         shots.append(("general-services.png", page.screenshot(path=os.path.join(ARTIFACTS, "general-services.png"))))
+        page.goto("/messages/new")
+        page.get_by_label("القطاع").select_option("passports")
+        page.get_by_label("الخدمة").select_option("passport_renew")
+        page.get_by_label("الموضوع").fill("تجديد جواز السفر")
+        shots.append(("new-request.png", page.screenshot(path=os.path.join(ARTIFACTS, "new-request.png"), full_page=True)))
     finally:
         context.close()
     for name, data in shots:
