@@ -2,7 +2,7 @@
 import os
 import re
 import secrets
-from datetime import date, timezone
+from datetime import timezone
 from itertools import groupby
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
@@ -11,12 +11,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from peewee import IntegrityError
-from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
-from wtforms.widgets import html_params
 
 from domain import requests as pipeline
-from domain.dates import RIYADH, format_dual, today
+from domain.dates import RIYADH, format_dual
 from domain.notifier import notify
 from domain.references import next_reference
 from models import (
@@ -29,22 +26,14 @@ from models import (
     write_transaction,
 )
 from views.access import get_or_404, login_required, roles_required
+from views.messages_forms import STATUS_LABELS, ReplyForm, RequestForm, clean_text
 from views.printing import pdf_response, render_pdf
 from views.rendering import redirect_after_post, render_page_or_partial
 
 bp = Blueprint("messages", __name__)
 
-STATUS_LABELS = {
-    RequestStatus.NEW: _l("New"),
-    RequestStatus.IN_PROGRESS: _l("In progress"),
-    RequestStatus.ANSWERED: _l("Answered"),
-    RequestStatus.CLOSED: _l("Closed"),
-    RequestStatus.NEEDS_VISIT: _l("Requires a branch visit"),
-    RequestStatus.WITHDRAWN: _l("Withdrawn"),
-}
 
 MY_REQUESTS_PER_PAGE = 10
-INBOX_PAGE_SIZE = 20
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 # Files are recognised by their first bytes, never by their names.
@@ -56,11 +45,6 @@ FILE_SIGNATURES = (
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 CODE_PATTERN = re.compile(r"[a-z0-9_]{1,64}")
 REFERENCE_PATTERN = re.compile(r"[A-Z]\d{4}-\d{6}")
-
-
-def clean_text(value):
-    """Typed text without surrounding spaces or NUL characters (which PostgreSQL refuses)."""
-    return value.replace("\x00", "").strip() if value else value
 
 
 def valid_reference(reference):
@@ -94,85 +78,6 @@ def _may_see_files(user, service_request):
     if user.id == service_request.user_id:
         return True
     return user.role == Role.AGENT and user.sector_id is not None and user.sector_id == service_request.sector_id
-
-
-# --- Forms ---------------------------------------------------------------
-
-
-class ServiceSelect:
-    """A <select> whose options come from the partial htmx swaps in on a sector change."""
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        options = render_template(
-            "partials/messages/service_options.html", groups=field.groups, selected=field.data
-        )
-        return Markup("<select %s>%s</select>") % (Markup(html_params(name=field.name, **kwargs)), Markup(options))
-
-
-class ServiceField(SelectField):
-    widget = ServiceSelect()
-    groups = ()
-
-    def pre_validate(self, form):
-        """Checked by the view against the chosen sector."""
-
-
-class RequestForm(FlaskForm):
-    sector = SelectField(_l("Sector"), validate_choice=False)
-    service = ServiceField(_l("Service"), validate_choice=False)
-    subject = StringField(
-        _l("Subject"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter the subject.")),
-            Length(max=100, message=_l("The subject must be 100 characters or fewer.")),
-        ],
-    )
-    body = TextAreaField(
-        _l("Message"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter your message.")),
-            Length(max=1000, message=_l("The message must be 1000 characters or fewer.")),
-        ],
-    )
-    attachments = MultipleFileField(_l("Attachments (optional)"))
-    submission_token = HiddenField()
-
-
-class ReplyForm(FlaskForm):
-    body = TextAreaField(
-        _l("Your reply"),
-        filters=[clean_text],
-        validators=[
-            DataRequired(_l("Enter your reply.")),
-            Length(max=1000, message=_l("The reply must be 1000 characters or fewer.")),
-        ],
-    )
-
-
-class StaffReplyForm(ReplyForm):
-    reply_status = SelectField(_l("Status after the reply"), validate_choice=False)
-    version = HiddenField()
-
-
-class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), validate_choice=False)
-    note = TextAreaField(
-        _l("Note to the beneficiary (optional)"),
-        filters=[clean_text],
-        validators=[Length(max=1000, message=_l("The note must be 1000 characters or fewer."))],
-    )
-    version = HiddenField()
-
-
-class TakeForm(FlaskForm):
-    version = HiddenField()
-
-
-def _status_choices(statuses):
-    return [(status, str(STATUS_LABELS[status])) for status in statuses]
 
 
 # --- The new request -----------------------------------------------------
@@ -474,181 +379,4 @@ def attachment(reference, attachment_id):
     return response
 
 
-# --- The sector's side -----------------------------------------------------
-
-
-def _parse_after(value):
-    """The keyset cursor «YYYY-MM-DD.id», or None when absent or malformed."""
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,18})", value or "")
-    if not match:
-        return None
-    try:
-        return date.fromisoformat(match.group(1)), int(match.group(2))
-    except ValueError:
-        return None
-
-
-@bp.route("/sector/inbox")
-@roles_required(Role.AGENT)
-def inbox():
-    """List the sector's incoming requests, oldest deadline first («الطلبات الواردة»)."""
-    sector = g.user.sector
-    if sector is None:
-        abort(404)
-    status = request.args.get("status", "")
-    if status not in RequestStatus.ALL and status != "all":
-        status = ""
-    statuses = RequestStatus.OPEN if status == "" else (None if status == "all" else (status,))
-    services = list(Service.of_sector(sector))
-    service_code = request.args.get("service", "")
-    service = next((s for s in services if s.code == service_code), None)
-    overdue = request.args.get("overdue") == "1"
-    after = _parse_after(request.args.get("after"))
-    query = ServiceRequest.inbox(
-        sector,
-        statuses=pipeline.AWAITING_SECTOR if overdue and status == "" else statuses,
-        service=service,
-        due_before=today() if overdue else None,
-        after=after,
-    )
-    rows = list(query.limit(INBOX_PAGE_SIZE + 1))
-    next_after = None
-    if len(rows) > INBOX_PAGE_SIZE:
-        rows = rows[:INBOX_PAGE_SIZE]
-        next_after = f"{rows[-1].due_date.isoformat()}.{rows[-1].id}"
-    filters = {"status": status, "service": service.code if service else "", "overdue": "1" if overdue else ""}
-    return render_template(
-        "messages/inbox.html", rows=rows, filters=filters, services=services, next_after=next_after,
-        first_page=after is None, statuses=RequestStatus.ALL, is_overdue=pipeline.is_overdue,
-        clean={key: value for key, value in filters.items() if value},
-    )
-
-
-def _sector_request(reference):
-    if g.user.sector_id is None:
-        abort(404)
-    return get_or_404(
-        ServiceRequest.select().where(
-            (ServiceRequest.reference == valid_reference(reference))
-            & (ServiceRequest.sector == g.user.sector_id)
-        )
-    )
-
-
-def _staff_forms(service_request, reply_form=None, status_form=None):
-    reply_form = reply_form or StaffReplyForm(formdata=None)
-    reply_form.reply_status.choices = _status_choices(pipeline.reply_statuses(service_request.status))
-    if reply_form.reply_status.data not in pipeline.reply_statuses(service_request.status):
-        reply_form.reply_status.data = RequestStatus.ANSWERED
-    status_form = status_form or StatusForm(formdata=None)
-    status_form.status.choices = _status_choices(pipeline.next_statuses(service_request.status))
-    return {"reply_form": reply_form, "status_form": status_form}
-
-
-def _render_workspace(service_request, status=200, conflict=False, **forms):
-    return render_page_or_partial(
-        "messages/agent_request.html", "partials/messages/workspace.html", status,
-        service_request=service_request, conflict=conflict,
-        overdue=pipeline.is_overdue(service_request), **_staff_forms(service_request, **forms),
-    )
-
-
-def _conflict(reference, **forms):
-    """The current state with a clear message: someone else acted first."""
-    return _render_workspace(_sector_request(reference), 409, conflict=True, **forms)
-
-
-def _notify_change(service_request, kind):
-    link = url_for("messages.show", reference=service_request.reference)
-    label = STATUS_LABELS[service_request.status]
-    if kind == "reply":
-        message = _l("The sector replied to your request %(ref)s. Status: %(status)s.",
-                     ref=service_request.reference, status=label)
-    else:
-        message = _l("Your request %(ref)s is now: %(status)s.", ref=service_request.reference, status=label)
-    notify(service_request.user, message, link=link)
-
-
-def _after_staff_change(service_request):
-    if request.htmx:
-        return _render_workspace(service_request)
-    return redirect_after_post(url_for("messages.agent_show", reference=service_request.reference))
-
-
-@bp.route("/sector/requests/<reference>")
-@roles_required(Role.AGENT)
-def agent_show(reference):
-    """Show a request to the sector's agent, with take, reply and status actions."""
-    return _render_workspace(_sector_request(reference))
-
-
-@bp.route("/sector/requests/<reference>/take", methods=["POST"])
-@roles_required(Role.AGENT)
-def take(reference):
-    """Take the request («استلام»): it becomes the agent's, in progress."""
-    service_request = _sector_request(reference)
-    form = TakeForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        with write_transaction():
-            before = service_request.status
-            service_request = pipeline.take(service_request, form.version.data, g.user)
-            if service_request.status != before:
-                _notify_change(service_request, "status")
-    except pipeline.StaleRequest:
-        return _conflict(reference)
-    except pipeline.NotAllowed:
-        return _conflict(reference)
-    return _after_staff_change(service_request)
-
-
-@bp.route("/sector/requests/<reference>/status", methods=["POST"])
-@roles_required(Role.AGENT)
-def change_status(reference):
-    """Move the request to another status; a stale form gets 409 and the current state."""
-    service_request = _sector_request(reference)
-    form = StatusForm()
-    allowed = pipeline.next_statuses(service_request.status)
-    if not form.validate_on_submit():
-        return _render_workspace(service_request, 422, status_form=form)
-    try:
-        with write_transaction():
-            if form.status.data not in RequestStatus.ALL:
-                raise pipeline.NotAllowed()
-            service_request = pipeline.change_status(
-                service_request, form.version.data, g.user, form.status.data, form.note.data or ""
-            )
-            _notify_change(service_request, "status")
-    except pipeline.StaleRequest:
-        return _conflict(reference, status_form=form)
-    except pipeline.NotAllowed:
-        if not allowed:
-            return _conflict(reference, status_form=form)
-        form.status.errors = [_("Choose one of the statuses in the list.")]
-        return _render_workspace(service_request, 422, status_form=form)
-    return _after_staff_change(service_request)
-
-
-@bp.route("/sector/requests/<reference>/reply", methods=["POST"])
-@roles_required(Role.AGENT)
-def agent_reply(reference):
-    """Answer the beneficiary; the request becomes «تمت الإجابة» unless another status is chosen."""
-    service_request = _sector_request(reference)
-    form = StaffReplyForm()
-    if not form.validate_on_submit():
-        return _render_workspace(service_request, 422, reply_form=form)
-    try:
-        with write_transaction():
-            service_request = pipeline.staff_reply(
-                service_request, form.version.data, g.user, form.body.data, form.reply_status.data
-            )
-            _notify_change(service_request, "reply")
-    except pipeline.StaleRequest:
-        return _conflict(reference, reply_form=form)
-    except pipeline.NotAllowed:
-        if not pipeline.reply_statuses(service_request.status):
-            return _conflict(reference, reply_form=form)
-        form.reply_status.errors = [_("Choose one of the statuses in the list.")]
-        return _render_workspace(service_request, 422, reply_form=form)
-    return _after_staff_change(service_request)
+from views import messages_sector  # noqa: E402,F401  (registers the agents' views on bp)
