@@ -69,7 +69,6 @@ def test_security_headers(client):
 
 
 def test_session_cookie_flags(citizen):
-    response = citizen.get("/")
     citizen.submit("/language", {"lang": "ar", "next": "/"})
     cookie = citizen.get_cookie("session")
     assert cookie.http_only

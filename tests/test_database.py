@@ -2,7 +2,6 @@
 import uuid
 
 import pytest
-from peewee import fn
 
 import migrations
 import models

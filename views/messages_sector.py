@@ -20,6 +20,7 @@ from views.rendering import redirect_after_post, render_page_or_partial
 
 INBOX_PAGE_SIZE = 20
 
+
 def _parse_after(value):
     """The keyset cursor «YYYY-MM-DD.id», or None when absent or malformed."""
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,18})", value or "")
