@@ -127,7 +127,7 @@ def insert_batches(model, fields, rows):
                 model.insert_many(rows[offset:offset + BATCH], fields=fields).execute()
 
 
-def make_people(rng):
+def make_people():
     """2000 beneficiaries and nine more passports agents, all with the demo password."""
     hashed = User.get(User.national_id == CITIZEN).password_hash
     passports = Sector.get(Sector.code == "passports")
@@ -334,7 +334,7 @@ def main():
         with app.app_context(), db.connection_context():
             migrations.upgrade()
             seed_demo()
-            people, agents = make_people(rng)
+            people, agents = make_people()
             make_requests(rng, people, agents)
             make_deliveries(rng, people)
             if models.is_sqlite():

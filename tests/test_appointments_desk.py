@@ -87,6 +87,9 @@ def test_attendance_inline_with_htmx_rerenders_the_row(desk, app):
     assert row.one("tr")["id"] == f"row-{appointment.number}"
     assert "حضر" in row.one(".status").text
     assert row.one("button[value=yes]")["aria-pressed"] == "true"
+    announcer = row.one("#announcer")
+    assert announcer["hx-swap-oob"] == "true" and announcer["aria-live"] == "polite"
+    assert appointment.number in announcer.text and "حضر" in announcer.text
     row = desk.submit(form["action"], {"attended": "no"}, htmx=True)
     assert "لم يحضر" in row.one(".status").text
     assert in_db(lambda: models.Appointment.get_by_id(appointment.id).status) == "no_show"

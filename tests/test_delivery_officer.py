@@ -83,6 +83,7 @@ def test_inline_update_with_htmx_returns_the_row_and_the_counts(app, citizen, of
     row = answer.one(f"tr#delivery-{delivery_id}")
     assert "قيد التجهيز" in row.select_one(".status").text
     assert "حالتها الآن «قيد التجهيز»" in row.text
+    assert "قيد التجهيز" in answer.one("#announcer[hx-swap-oob]").text
     assert [o["value"] for o in row.select("select option")] == ["handed_to_post"]
     # CSS selectors do not look inside <template> (htmx unwraps it): find the tabs by hand.
     tabs = answer.soup.find("template").find("nav", id="delivery-tabs")

@@ -161,6 +161,7 @@ def test_reply_with_htmx_rerenders_the_workspace_in_place(citizen, agent, data):
     assert page.soup.find("html") is None
     assert page.one("#workspace #status-heading .status").text == "يتطلب زيارة الفرع"
     assert "نحتاج حضورك" in page.one(".timeline").text
+    assert "يتطلب زيارة الفرع" in page.one("#announcer[hx-swap-oob]").text
     assert "HX-Request" in page.response.headers["Vary"]
     assert citizen.page(f"/messages/{reference}").one(f'a[href="/appointments/book?request={reference}"]')
 

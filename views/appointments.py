@@ -28,7 +28,7 @@ from models import (
 )
 from views.access import get_or_404, roles_required
 from views.printing import pdf_response, qr_data_uri, render_pdf
-from views.rendering import redirect_after_post, render_page_or_partial
+from views.rendering import redirect_after_post, render_page_or_partial, safe_next
 
 bp = Blueprint("appointments", __name__)
 
@@ -565,11 +565,14 @@ def attendance(number):
         appointment = booking.mark_attendance(appointment, attended == "yes")
     except booking.BookingError as refused:
         error, status = str(refused.message), 409
+    done = _("Appointment %(number)s: %(status)s.", number=appointment.number,
+               status=STATUS_NAMES[appointment.status])
     if request.htmx:
         return render_page_or_partial(
             "partials/appointments/desk_row.html",
             "partials/appointments/desk_row.html",
             status=status,
+            announce=error or done,
             appointment=appointment,
             error=error,
             today=today(),
@@ -577,11 +580,8 @@ def attendance(number):
     if error:
         flash(error, "error")
     else:
-        flash(_("Appointment %(number)s: %(status)s.", number=appointment.number,
-                status=STATUS_NAMES[appointment.status]), "success")
-    back = request.form.get("next") or url_for("appointments.desk", date=appointment.date.isoformat())
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("appointments.desk")
+        flash(done, "success")
+    back = safe_next(request.form.get("next"), url_for("appointments.desk", date=appointment.date.isoformat()))
     return redirect(back, 303)
 
 

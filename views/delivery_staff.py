@@ -99,6 +99,7 @@ def answer_row(delivery, back, status_code, message=None, kind="error"):
             "delivery/officer_list.html",
             "partials/delivery/officer_row_update.html",
             status_code,
+            announce=message,
             d=delivery,
             back=back,
             message=message,

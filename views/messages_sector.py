@@ -89,9 +89,9 @@ def _staff_forms(service_request, reply_form=None, status_form=None):
     return {"reply_form": reply_form, "status_form": status_form}
 
 
-def _render_workspace(service_request, status=200, conflict=False, **forms):
+def _render_workspace(service_request, status=200, conflict=False, announce=None, **forms):
     return render_page_or_partial(
-        "messages/agent_request.html", "partials/messages/workspace.html", status,
+        "messages/agent_request.html", "partials/messages/workspace.html", status, announce,
         service_request=service_request, conflict=conflict,
         overdue=pipeline.is_overdue(service_request), **_staff_forms(service_request, **forms),
     )
@@ -115,7 +115,8 @@ def _notify_change(service_request, kind):
 
 def _after_staff_change(service_request):
     if request.htmx:
-        return _render_workspace(service_request)
+        status = STATUS_LABELS[service_request.status]
+        return _render_workspace(service_request, announce=_("Saved. Status: %(status)s.", status=status))
     return redirect_after_post(url_for("messages.agent_show", reference=service_request.reference))
 
 

@@ -21,10 +21,19 @@ def wants_partial():
     return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
-def render_page_or_partial(page, partial, status=200, **context):
-    """Render the full page, or only its partial for htmx; the URL serves both."""
-    template = partial if wants_partial() else page
-    response = make_response(render_template(template, **context), status)
+def render_page_or_partial(page, partial, status=200, announce=None, **context):
+    """Render the full page, or only its partial for htmx; the URL serves both.
+
+    ``announce`` is read out by screen readers after an htmx swap (the page's
+    «announcer» live region is updated out of band).
+    """
+    if wants_partial():
+        body = render_template(partial, **context)
+        if announce:
+            body += render_template("partials/announcer.html", announcement=announce)
+    else:
+        body = render_template(page, **context)
+    response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
 
