@@ -1,5 +1,7 @@
 """The remaining beneficiary flows, in Chromium with JavaScript on and off:
 withdraw a request, reschedule and cancel an appointment, cancel a delivery."""
+import re
+
 from playwright.sync_api import expect
 
 import models
@@ -57,3 +59,25 @@ def test_cancel_a_delivery_before_saudi_post_has_it(populated, browser_page):
     expect(page.locator("main")).to_contain_text("ملغى")
     page.goto("/delivery")
     expect(page.get_by_role("link", name="طلب توصيل — جواز السفر")).to_be_visible()
+
+
+def test_back_after_an_htmx_step_shows_the_previous_step(browser_page):
+    page = browser_sign_in(browser_page, "citizen")
+    page.goto("/appointments/book")
+    page.get_by_label("القطاع", exact=True).select_option("passports")
+    if page.javascript:
+        expect(page).to_have_url(re.compile(r"sector=passports"))
+    else:
+        page.get_by_role("button", name="التالي").click()
+    expect(page.get_by_label("الخدمة", exact=True)).to_be_visible()
+    page.get_by_label("الخدمة", exact=True).select_option("passport_issue")
+    if page.javascript:
+        expect(page).to_have_url(re.compile(r"service=passport_issue"))
+    else:
+        page.get_by_role("button", name="التالي").click()
+    expect(page.get_by_label("المنطقة", exact=True)).to_be_visible()
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"service="))
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.get_by_label("القطاع", exact=True)).to_have_value("passports")
+    expect(page.get_by_label("المنطقة", exact=True)).to_have_count(0)
