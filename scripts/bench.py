@@ -23,7 +23,9 @@ The targets are p95 latencies in milliseconds for a 2-core machine, set with
 headroom over what SQLite measures at 200000 rows. Keyset pagination is the
 reason the inbox exists in its shape: a page deep in the keyset has the same
 target as the first page, and must stay within DEEP_PAGE_RATIO of it.
-BENCH_SAMPLES (default 30) sets how many times each page is read.
+BENCH_SAMPLES (default 30) sets how many times each page is read. Run it on an
+otherwise idle machine: other work on two cores easily doubles the p95s, so the
+load average is printed beside the results.
 """
 import os
 import random
@@ -321,7 +323,8 @@ def report(results, rate, setup_seconds):
     ok &= met
     print(f"{'peak RSS':<30} {rss:>7.0f}MB {'':>9} {'<' + str(PEAK_RSS_MB) + 'MB':>10} {'':>4}  "
           f"{'ok' if met else 'MISSED'}")
-    print(f"\nsetup {setup_seconds:.0f}s; {'all targets met' if ok else 'some targets MISSED'}")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\nsetup {setup_seconds:.0f}s; load average {load}; {'all targets met' if ok else 'some targets MISSED'}")
     return ok
 
 

@@ -229,13 +229,14 @@ def test_a_field_is_checked_alone_when_it_loses_focus(app, citizen):
     assert page.soup.find("html") is None and not page.select("h1")
     group = page.one("#postal_code-group")
     assert "الرمز البريدي يتكون من 5 أرقام" in group.text
+    assert "الرمز البريدي يتكون من 5 أرقام" in page.one("#announcer[hx-swap-oob]").text
     assert page.one("#postal_code")["hx-post"] == url
     assert page.one("#postal_code")["hx-target"] == "closest .field"
     assert "HX-Request" in page.response.headers["Vary"]
 
     page = citizen.submit(url, dict(ADDRESS, postal_code="١٢٢١١"), htmx=True, headers=headers)
     assert page.status == 200
-    assert not page.select(".field-error")
+    assert not page.select(".field-error") and not page.select("#announcer")
     assert page.one("#postal_code")["value"] == "12211"
 
     # Other fields are not judged while only one is checked.

@@ -56,6 +56,7 @@ def field_partial(form, page, **context):
         page,
         "partials/delivery/address_field.html",
         200 if valid else 422,
+        announce=None if valid else form[name].errors[0],
         form=form,
         field=form[name],
         **context,
