@@ -8,19 +8,9 @@ from domain import appointments
 from domain import requests as request_rules
 from domain.delivery import service as delivery
 from domain.demo import demo_branch
+from tests.addresses import ADDRESS
 from tests.conftest import DEMO
 from tests.messaging import create_request
-
-ADDRESS = {
-    "short_address": "RRRD2929",
-    "building_number": "2929",
-    "street": "طريق الملك فهد",
-    "district": "العليا",
-    "city": "riyadh",
-    "postal_code": "12211",
-    "additional_number": "7788",
-    "mobile": "0500000008",
-}
 
 
 def populate(app, citizen_client):

@@ -2,19 +2,9 @@
 import pytest
 
 from domain.delivery import address
+from tests.addresses import ADDRESS as GOOD
 
 CITIES = {"riyadh", "jeddah"}
-
-GOOD = {
-    "short_address": "RRRD2929",
-    "building_number": "2929",
-    "street": "طريق الملك فهد",
-    "district": "العليا",
-    "city": "riyadh",
-    "postal_code": "12211",
-    "additional_number": "7788",
-    "mobile": "0500000008",
-}
 
 
 def test_a_good_address_passes_cleaned(db):
