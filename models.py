@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from flask_babel import get_locale
 from peewee import (
+    JOIN,
     BlobField,
     BooleanField,
     CharField,
@@ -20,6 +21,7 @@ from peewee import (
     Model,
     SqliteDatabase,
     TextField,
+    Tuple,
 )
 from playhouse.db_url import connect
 
@@ -325,7 +327,10 @@ class ServiceRequest(BaseModel):
 
     class Meta:
         # The sector's inbox reads (sector, due_date, id) in order: keyset pagination.
-        indexes = ((("sector", "due_date", "id"), False),)
+        indexes = (
+            (("sector", "due_date", "id"), False),
+            (("user", "created_at", "id"), False),
+        )
 
     @property
     def is_open(self):
@@ -342,7 +347,14 @@ class ServiceRequest(BaseModel):
     @classmethod
     def inbox(cls, sector, statuses=None, service=None, due_before=None, after=None):
         """A sector's requests, oldest deadline first; `after` is the last (due_date, id) seen."""
-        query = cls.select(cls, Service).join(Service).where(cls.sector == sector)
+        assignee = User.alias()
+        query = (
+            cls.select(cls, Service, assignee)
+            .join(Service)
+            .switch(cls)
+            .join(assignee, JOIN.LEFT_OUTER, on=(cls.assignee == assignee.id), attr="assignee")
+            .where(cls.sector == sector)
+        )
         if statuses:
             query = query.where(cls.status.in_(statuses))
         if service is not None:
@@ -350,8 +362,9 @@ class ServiceRequest(BaseModel):
         if due_before is not None:
             query = query.where(cls.due_date < due_before)
         if after is not None:
-            due, last_id = after
-            query = query.where((cls.due_date > due) | ((cls.due_date == due) & (cls.id > last_id)))
+            # A row-value comparison lets both databases seek in the
+            # (sector, due_date, id) index instead of reading every earlier row.
+            query = query.where(Tuple(cls.due_date, cls.id) > Tuple(*after))
         return query.order_by(cls.due_date, cls.id)
 
     def history(self):

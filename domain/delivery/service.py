@@ -332,7 +332,15 @@ def officer_page(status=None, city=None, day=None, search=None, after=None, size
 
 def officer_counts(city=None, day=None, search=None):
     """How many deliveries are in each status, under the same filters."""
-    query = officer_query(city, day, search)
+    if city or search:
+        query = officer_query(city, day, search)
+    else:
+        # The joins of officer_query change no count: without a city or a
+        # search, count the deliveries alone.
+        query = Delivery.select()
+        if day:
+            start, end = _riyadh_day_bounds(day)
+            query = query.where((Delivery.created_at >= start) & (Delivery.created_at < end))
     counted = (
         query.select(Delivery.status, fn.COUNT(Delivery.id).alias("count"))
         .group_by(Delivery.status)
