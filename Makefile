@@ -18,7 +18,7 @@ run: install
 	TAWASUL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install-test
-	$(PY) -m pytest
+	TEST_DATABASE_URL= $(PY) -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		$(PY) -m pytest -p no:cacheprovider; \
