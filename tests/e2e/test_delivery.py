@@ -75,6 +75,9 @@ def test_request_move_to_delivered_and_track(browser_page, new_browser_page):
         row.get_by_label("الحالة التالية").select_option(label=step)
         row.get_by_role("button", name=re.compile("^حفظ")).click()
         expect(row.locator(".status")).to_have_text(step)
+        if officer.javascript and step != STEPS[-1]:
+            expect(officer.locator(f"#save-{delivery_id}")).to_be_focused()
+            expect(officer.locator("#announcer")).to_contain_text(step)
     expect(officer.locator('.tab-count[data-status="delivered"]')).to_have_text("(1)")
     expect(officer.locator('.tab-count[data-status="received"]')).to_have_text("(0)")
     expect(row).to_contain_text("لا توجد خطوة تالية")
