@@ -96,3 +96,12 @@ def browser_sign_in(page, role):
     page.get_by_role("button", name="تحقق").click()
     page.wait_for_load_state()
     return page
+
+
+def next_step(page):
+    """Without JavaScript each step is a page reached with «التالي»; with it, the next field swaps in."""
+    if page.javascript:
+        # Wait until htmx has swapped the next field in and wired it up.
+        expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+    else:
+        page.get_by_role("button", name="التالي").click()

@@ -4,19 +4,10 @@ import re
 from playwright.sync_api import expect
 
 import models
-from tests.e2e.conftest import browser_sign_in
+from tests.e2e.conftest import browser_sign_in, next_step
 from tests.pdf import pdf_contains
 from tests.test_appointments import NORTH, next_open_day, user
 from tests.test_appointments_desk import booked_today
-
-
-def next_step(page):
-    """Without JavaScript each step is a page reached with «التالي»; with it, the next field swaps in."""
-    if page.javascript:
-        # Wait until htmx has swapped the next field in and wired it up.
-        expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
-    else:
-        page.get_by_role("button", name="التالي").click()
 
 
 def test_beneficiary_books_through_every_step_and_prints_the_slip(browser_page, app):

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 import models
-from tests.e2e.conftest import browser_sign_in
+from tests.e2e.conftest import browser_sign_in, next_step
 
 
 def test_withdraw_a_request(populated, browser_page):
@@ -65,16 +65,13 @@ def test_back_after_an_htmx_step_shows_the_previous_step(browser_page):
     page = browser_sign_in(browser_page, "citizen")
     page.goto("/appointments/book")
     page.get_by_label("القطاع", exact=True).select_option("passports")
+    next_step(page)
     if page.javascript:
         expect(page).to_have_url(re.compile(r"sector=passports"))
-    else:
-        page.get_by_role("button", name="التالي").click()
-    expect(page.get_by_label("الخدمة", exact=True)).to_be_visible()
     page.get_by_label("الخدمة", exact=True).select_option("passport_issue")
+    next_step(page)
     if page.javascript:
         expect(page).to_have_url(re.compile(r"service=passport_issue"))
-    else:
-        page.get_by_role("button", name="التالي").click()
     expect(page.get_by_label("المنطقة", exact=True)).to_be_visible()
     page.go_back()
     expect(page).not_to_have_url(re.compile(r"service="))
