@@ -99,3 +99,14 @@ def test_htmx_urls_serve_a_whole_page_to_a_plain_visit(populated, make_client, r
         fragment = client.page(url, htmx=True)
         if fragment.html != plain.html:
             assert "HX-Request" in fragment.response.headers.get("Vary", ""), url
+
+
+@pytest.mark.parametrize("role", ["agent", "desk", "officer", "admin"])
+def test_staff_tables_have_captions_and_headers(populated, make_client, role):
+    tables = 0
+    for url, page in crawl(make_client(role), also=detail_pages(populated, role)).items():
+        for table in page.select("table"):
+            tables += 1
+            assert table.select_one("caption") and table.select_one("caption").get_text(strip=True), url
+            assert table.select("thead th[scope=col]"), url
+    assert tables, "each staff role works from at least one table"
