@@ -410,6 +410,16 @@ def test_reply_without_javascript_posts_and_comes_back(citizen):
     assert_well_formed(request_page)
 
 
+def test_the_agent_who_took_the_request_is_told_of_a_reply(citizen, agent):
+    reference = create_request(citizen)
+    take_form = agent.page(f"/sector/requests/{reference}").one(f'form[action="/sector/requests/{reference}/take"]')
+    agent.submit(take_form["action"], {"version": take_form.select_one("input[name=version]")["value"]})
+    citizen.submit(f"/messages/{reference}/reply", {"body": "أرفقت الصورة المطلوبة"})
+    notifications = agent.page("/notifications")
+    assert reference in notifications.text
+    assert notifications.one(f'a[href="/sector/requests/{reference}"]')
+
+
 def test_reply_with_htmx_rerenders_the_conversation_in_place(citizen):
     reference = create_request(citizen)
     page = citizen.submit(f"/messages/{reference}/reply", {"body": "رد سريع"}, htmx=True)

@@ -336,6 +336,12 @@ def reply(reference):
     except pipeline.NotAllowed:
         form.form_errors.append(_("This request is finished and takes no more replies."))
         return _render_request(ServiceRequest.get_by_id(service_request.id), form, 409)
+    if service_request.assignee_id:
+        notify(
+            service_request.assignee,
+            _l("The beneficiary replied on request %(ref)s.", ref=reference),
+            link=url_for("messages.agent_show", reference=reference),
+        )
     if request.htmx:
         return _render_request(ServiceRequest.get_by_id(service_request.id))
     return redirect_after_post(url_for("messages.show", reference=reference) + "#thread")
