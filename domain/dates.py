@@ -21,6 +21,17 @@ def today():
     return now_riyadh().date()
 
 
+def riyadh_date(moment):
+    """The Riyadh calendar date of a stored (naive UTC) time."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(RIYADH).date()
+
+
+def riyadh_day_bounds(day):
+    """A Riyadh calendar day as a half-open range of stored (naive UTC) times."""
+    start = datetime.combine(day, datetime.min.time(), RIYADH).astimezone(timezone.utc).replace(tzinfo=None)
+    return start, start + timedelta(days=1)
+
+
 def hijri(day):
     """The Umm al-Qura date of a Gregorian date."""
     return Gregorian(day.year, day.month, day.day).to_hijri()

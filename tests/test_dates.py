@@ -33,3 +33,13 @@ def test_dual_date_in_each_language(app, lang, expected):
         session["lang"] = lang
         assert format_dual(date(2026, 11, 25)) == expected
         assert format_hijri(date(2026, 11, 25)).startswith("15 ")
+
+
+def test_stored_utc_times_fall_on_the_riyadh_day():
+    from datetime import datetime
+
+    from domain.dates import riyadh_date, riyadh_day_bounds
+
+    assert riyadh_date(datetime(2026, 11, 25, 20, 59)) == date(2026, 11, 25)
+    assert riyadh_date(datetime(2026, 11, 25, 21, 0)) == date(2026, 11, 26)
+    assert riyadh_day_bounds(date(2026, 11, 26)) == (datetime(2026, 11, 25, 21, 0), datetime(2026, 11, 26, 21, 0))

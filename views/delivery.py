@@ -4,12 +4,11 @@ The officer's and the branch desk's pages are in ``views.delivery_staff``,
 on the same blueprint.
 """
 import secrets
-from datetime import timezone
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import _
 
-from domain.dates import RIYADH
+from domain.dates import riyadh_date
 from domain.delivery import pipeline, service
 from domain.delivery.address import FIELDS, mask_mobile, mask_short_address
 from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, Role
@@ -258,7 +257,7 @@ def receipt(delivery_id):
         delivery=delivery,
         short_address=mask_short_address(delivery.short_address),
         mobile=mask_mobile(delivery.mobile),
-        requested_on=delivery.created_at.replace(tzinfo=timezone.utc).astimezone(RIYADH).date(),
+        requested_on=riyadh_date(delivery.created_at),
         qr=qr_data_uri(delivery.tracking_number),
         label=pipeline.label,
     )

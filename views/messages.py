@@ -2,7 +2,6 @@
 import os
 import re
 import secrets
-from datetime import timezone
 from itertools import groupby
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
@@ -13,7 +12,7 @@ from markupsafe import Markup
 from peewee import IntegrityError
 
 from domain import requests as pipeline
-from domain.dates import RIYADH, format_dual
+from domain.dates import format_dual
 from domain.notifier import notify
 from domain.references import next_reference
 from models import (
@@ -58,12 +57,6 @@ def valid_reference(reference):
 def request_status(status):
     """A request's status in words, in the page language."""
     return STATUS_LABELS.get(status, status)
-
-
-@bp.app_template_filter("local_date")
-def local_date(moment):
-    """The Riyadh calendar date of a stored UTC time."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(RIYADH).date()
 
 
 @bp.app_template_global()

@@ -9,7 +9,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from domain.dates import format_dual, format_gregorian, format_hijri
+from domain.dates import format_dual, format_gregorian, format_hijri, riyadh_date
 from domain.identity import mask_id
 
 
@@ -117,6 +117,7 @@ def register_template_helpers(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(static_url=static_url, error_title=error_title, role_names=ROLE_NAMES)
     app.jinja_env.filters["datetime_local"] = datetime_local
+    app.jinja_env.filters["local_date"] = riyadh_date
     app.jinja_env.filters["isolate_codes"] = isolate_codes
     app.jinja_env.filters["hijri"] = format_hijri
     app.jinja_env.filters["dual_date"] = format_dual

@@ -1,12 +1,12 @@
 """What changes a delivery: requesting it, moving it along the pipeline,
 changing its address. Each change is one write transaction that records an
 event and tells the beneficiary."""
-from datetime import datetime, time, timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, fn
 
+from domain.dates import riyadh_day_bounds
 from domain.delivery import pipeline
 from domain.delivery.tracking import next_tracking_number
 from domain.identity import normalize_digits
@@ -287,12 +287,6 @@ def saved_addresses(user):
 PAGE_SIZE = 15
 
 
-def _riyadh_day_bounds(day):
-    """A Riyadh calendar day as stored UTC times (Riyadh is UTC+3 all year)."""
-    start = datetime.combine(day, time()) - timedelta(hours=3)
-    return start, start + timedelta(days=1)
-
-
 def officer_query(city=None, day=None, search=None):
     """Deliveries matching the filters other than status."""
     query = (
@@ -307,7 +301,7 @@ def officer_query(city=None, day=None, search=None):
     if city:
         query = query.where(City.code == city)
     if day:
-        start, end = _riyadh_day_bounds(day)
+        start, end = riyadh_day_bounds(day)
         query = query.where((Delivery.created_at >= start) & (Delivery.created_at < end))
     search = normalize_digits(search or "").replace(" ", "").upper()
     if search:
@@ -339,7 +333,7 @@ def officer_counts(city=None, day=None, search=None):
         # search, count the deliveries alone.
         query = Delivery.select()
         if day:
-            start, end = _riyadh_day_bounds(day)
+            start, end = riyadh_day_bounds(day)
             query = query.where((Delivery.created_at >= start) & (Delivery.created_at < end))
     counted = (
         query.select(Delivery.status, fn.COUNT(Delivery.id).alias("count"))
