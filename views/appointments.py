@@ -1,14 +1,14 @@
 """Appointments (المواعيد): booking a branch visit, changing or cancelling it, the slip."""
 import re
-from datetime import date, timedelta
+from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, g, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, render_template, request, url_for
 from flask_babel import _, format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from domain import appointments as booking
-from domain.dates import format_dual, now_riyadh
+from domain.dates import format_dual, now_riyadh, riyadh_date
 from domain.notifier import notify
 from models import (
     Appointment,
@@ -225,16 +225,16 @@ def partial_step():
 def index():
     """Show the beneficiary's appointments, the coming ones first."""
     mine = list(
-        Appointment.select()
+        Appointment.select(Appointment, Service, Branch)
+        .join(Service)
+        .switch(Appointment)
+        .join(Branch)
         .where(Appointment.user == g.user)
         .order_by(Appointment.date.desc(), Appointment.start.desc())
     )
-    coming = [a for a in mine if a.is_active]
-    coming.sort(key=lambda a: (a.date, a.start))
+    coming = sorted((a for a in mine if a.is_active), key=lambda a: (a.date, a.start))
     past = [a for a in mine if not a.is_active]
-    return render_page_or_partial(
-        "appointments/index.html", "appointments/index.html", coming=coming, past=past
-    )
+    return render_template("appointments/index.html", coming=coming, past=past)
 
 
 @bp.route("/appointments/book", methods=["GET", "POST"])
@@ -249,8 +249,7 @@ def book():
     status = 422 if state.errors else 200
     active = booking.active_appointment(g.user, state.service) if state.service else None
     if state.reached == "review" and request.args.get("review") and active is None:
-        return render_page_or_partial(
-            "appointments/review.html",
+        return render_template(
             "appointments/review.html",
             state=state,
             token=booking.new_submission_token(),
@@ -275,10 +274,8 @@ def confirm():
         return redirect_after_post(url_for("appointments.show", number=done.number))
     if state.reached != "review":
         status = 409 if state.errors.get("time") else 422
-        return render_page_or_partial(
-            "appointments/book.html", "appointments/book.html", status=status, state=state, step=None,
-            active=None,
-        )
+        page = render_template("appointments/book.html", state=state, step=None, active=None)
+        return page, status
     try:
         appointment = booking.book(
             g.user, state.branch, state.service, state.day, state.start,
@@ -295,10 +292,9 @@ def confirm():
         else:
             state.errors["time"] = str(error.message)
             status = 422
-        return render_page_or_partial(
-            "appointments/book.html", "appointments/book.html", status=status, state=state, step=None,
-            active=booking.active_appointment(g.user, state.service),
-        )
+        active = booking.active_appointment(g.user, state.service)
+        page = render_template("appointments/book.html", state=state, step=None, active=active)
+        return page, status
     if getattr(appointment, "just_booked", False):
         tell(appointment, _l("Appointment %(number)s is booked for %(date)s at %(time)s.",
                              number=appointment.number, date=LazyString(format_dual, appointment.date),
@@ -322,9 +318,7 @@ def own_appointment(number):
 def show(number):
     """Show one appointment with its number, status and «طباعة الموعد»."""
     appointment = own_appointment(number)
-    return render_page_or_partial(
-        "appointments/show.html", "appointments/show.html", appointment=appointment
-    )
+    return render_template("appointments/show.html", appointment=appointment)
 
 
 @bp.route("/appointments/<number>/cancel", methods=["POST"])
@@ -447,7 +441,7 @@ def slip_pdf(appointment):
     )
     if kept is not None and kept.version == appointment.version:
         return bytes(kept.pdf)
-    issued = (appointment.updated_at + timedelta(hours=3)).date()
+    issued = riyadh_date(appointment.updated_at)
     pdf = render_pdf("pdf/appointment_slip.html", printed_on=issued, **slip_context(appointment))
     AppointmentSlip.insert(appointment=appointment, lang=lang, version=appointment.version, pdf=pdf).on_conflict(
         conflict_target=[AppointmentSlip.appointment, AppointmentSlip.lang],

@@ -2,7 +2,7 @@
 
 Registered on the ``appointments`` blueprint by ``views.appointments``.
 """
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import _
 
 from domain import appointments as booking
@@ -65,8 +65,7 @@ def desk():
                 .limit(50)
             )
     rows = list(branch_day(g.user.branch, day)) if found is None else found
-    return render_page_or_partial(
-        "appointments/desk.html",
+    return render_template(
         "appointments/desk.html",
         branch=g.user.branch,
         day=day,
@@ -82,8 +81,7 @@ def desk():
 def desk_appointment(number):
     """Open one appointment of the branch, with the request it came from."""
     appointment = desk_appointment_or_404(number)
-    return render_page_or_partial(
-        "appointments/desk_appointment.html",
+    return render_template(
         "appointments/desk_appointment.html",
         appointment=appointment,
         today=today(),
