@@ -12,6 +12,7 @@ from domain.delivery.tracking import next_tracking_number
 from domain.identity import normalize_digits
 from domain.notifier import notify
 from models import (
+    Branch,
     City,
     Delivery,
     DeliveryEvent,
@@ -69,8 +70,10 @@ def address_values(cleaned):
 
 def ready_documents(user):
     return (
-        Document.select(Document, DocumentType)
+        Document.select(Document, DocumentType, Branch)
         .join(DocumentType)
+        .switch(Document)
+        .join(Branch)
         .where((Document.user == user) & (Document.status == DocumentStatus.READY))
         .order_by(Document.issued_at.desc(), Document.id)
     )
