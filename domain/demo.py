@@ -1,8 +1,9 @@
 """The demo accounts and their issued documents (``flask seed-demo``)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from domain.accounts import hash_password
 from domain.catalog import load_catalog
+from domain.dates import today
 from models import Branch, Document, DocumentType, Role, Sector, User, db
 
 DEMO_PASSWORD = "demo1234"
@@ -77,5 +78,5 @@ def _ensure_document(user, type_code, number, days_ago):
             document_type=document_type,
             number=number,
             branch=branch,
-            issued_at=date.today() - timedelta(days=days_ago),
+            issued_at=today() - timedelta(days=days_ago),
         )

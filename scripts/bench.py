@@ -36,13 +36,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import migrations
 import models
 from app import create_app
 from domain import appointments as booking
 from domain.delivery.tracking import tracking_number
+from domain.dates import today as riyadh_today
 from domain.demo import seed_demo
 from models import (
     AppointmentSlip, Branch, Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType,
@@ -149,7 +150,7 @@ def make_requests(rng, people, agents):
     passports = Sector.get(Sector.code == "passports")
     services = list(Service.select().where(Service.sector == passports))
     citizen = User.get(User.national_id == CITIZEN).id
-    now, today = models.utcnow(), date.today()
+    now, today = models.utcnow(), riyadh_today()
     fields = [ServiceRequest.reference, ServiceRequest.user, ServiceRequest.sector, ServiceRequest.service,
               ServiceRequest.subject, ServiceRequest.body, ServiceRequest.status, ServiceRequest.assignee,
               ServiceRequest.created_at, ServiceRequest.updated_at, ServiceRequest.due_date]

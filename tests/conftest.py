@@ -5,6 +5,7 @@ import re
 
 import psycopg2
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
@@ -25,6 +26,38 @@ DEMO = {
     "admin": "1100000007",
 }
 PASSWORD = "demo1234"
+
+
+# The instants a test marked ``clock`` runs at, in UTC: both sides of Riyadh's
+# midnight (21:00 UTC) and of UTC's, on the night from Wednesday 17 February 2027
+# into Thursday, the last working day before the weekend, and the Thursday
+# before the Founding Day holiday. At 21:30 and 23:30 the machine's date and
+# Riyadh's differ, so a test that mixes them fails every time, not at night.
+CLOCK_INSTANTS = {
+    "20.30Z": "2027-02-17T20:30:00+00:00",
+    "21.30Z": "2027-02-17T21:30:00+00:00",
+    "23.30Z": "2027-02-17T23:30:00+00:00",
+    "00.30Z": "2027-02-18T00:30:00+00:00",
+}
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("clock"):
+        metafunc.parametrize("clock", list(CLOCK_INSTANTS.values()), ids=list(CLOCK_INSTANTS), indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The clock, moved to a fixed instant for tests marked ``clock`` (time goes on from there).
+
+    Autouse, so the move happens before the demo data is seeded with its dates.
+    """
+    instant = getattr(request, "param", None)
+    if instant is None:
+        yield None
+        return
+    with time_machine.travel(instant, tick=True) as traveller:
+        yield traveller
 
 
 def pytest_report_header(config):

@@ -141,6 +141,7 @@ def test_regions_and_branches_narrow_to_those_giving_the_service(citizen):
     assert "passports_riyadh_south_evening" not in str(groups)
 
 
+@pytest.mark.clock
 def test_date_step_offers_thirty_open_days_with_free_slots(citizen, app):
     page = citizen.page(book_url(**CHOICE))
     assert page.status == 200
@@ -158,6 +159,7 @@ def test_date_step_offers_thirty_open_days_with_free_slots(citizen, app):
     assert partial.soup.find("h1") is None and len(partial.select("input[name=date]")) == 30
 
 
+@pytest.mark.clock
 def test_time_step_shows_only_the_free_times_of_the_day(citizen, app):
     with app.app_context():
         day = in_db(next_open_day)
@@ -213,6 +215,7 @@ def test_a_branch_of_another_region_is_refused_with_the_regions_branches(citizen
     assert not page.select("input[name=date]")
 
 
+@pytest.mark.clock
 def test_a_closed_day_is_refused_and_open_days_offered(citizen, app):
     with app.app_context():
         friday = next(d for d in (in_db(next_open_day) + timedelta(n) for n in range(7)) if d.weekday() == 4)
@@ -223,6 +226,7 @@ def test_a_closed_day_is_refused_and_open_days_offered(citizen, app):
     assert page.one("select#branch option[selected]")["value"] == NORTH
 
 
+@pytest.mark.clock
 def test_a_national_holiday_is_closed(citizen, app):
     with app.app_context():
         day = in_db(next_open_day, NORTH, 2)
@@ -232,6 +236,7 @@ def test_a_national_holiday_is_closed(citizen, app):
     assert day.isoformat() not in [r["value"] for r in page.select("input[name=date]")]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("when, message", [(-1, "قد مضى"), (400, "خلال أيام العمل")])
 def test_past_and_beyond_the_window_are_refused(citizen, app, when, message):
     day = today() + timedelta(days=when)
@@ -291,6 +296,7 @@ def test_a_branch_without_free_days_points_to_other_branches(citizen, app):
 # --- Confirming ----------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_review_then_confirm_books_and_shows_the_number(citizen, app):
     with app.app_context():
         day = in_db(next_open_day)
@@ -377,6 +383,7 @@ def test_cancelling_frees_the_seat_at_once(citizen, app):
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 404
 
 
+@pytest.mark.clock
 def test_changing_moves_the_seat_without_javascript(citizen, app):
     with app.app_context():
         day = in_db(next_open_day)

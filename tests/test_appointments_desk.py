@@ -1,6 +1,8 @@
 """The branch desk: the day's appointments, attendance, printing, and other branches' privacy."""
 from datetime import timedelta
 
+import pytest
+
 import models
 from domain import appointments as booking
 from domain.dates import today
@@ -44,6 +46,7 @@ def other_desk(app):
     return sign_in(client, valid_id(555, "1"))
 
 
+@pytest.mark.clock
 def test_desk_lists_todays_appointments_of_its_branch(desk, app):
     with app.app_context():
         first = booked_today(in_db(user, "citizen"), "08:00")
@@ -62,6 +65,7 @@ def test_desk_lists_todays_appointments_of_its_branch(desk, app):
     assert page.one(f'#row-{first.number} a[href="/appointments/{first.number}/slip.pdf"]').get_text(" ", strip=True).startswith("طباعة")
 
 
+@pytest.mark.clock
 def test_desk_picks_another_day(desk, app):
     with app.app_context():
         day = in_db(next_open_day)
@@ -95,6 +99,7 @@ def test_attendance_inline_with_htmx_rerenders_the_row(desk, app):
     assert in_db(lambda: models.Appointment.get_by_id(appointment.id).status) == "no_show"
 
 
+@pytest.mark.clock
 def test_attendance_as_a_plain_form(desk, app):
     with app.app_context():
         appointment = booked_today(in_db(user, "citizen"), "08:00")
@@ -135,6 +140,7 @@ def test_search_by_id(desk, app):
     assert "لا يوجد موعد يطابق البحث" in page.text
 
 
+@pytest.mark.clock
 def test_print_one_slip_and_the_whole_day(desk, app):
     with app.app_context():
         people = [in_db(make_beneficiary, n) for n in range(3)]

@@ -1,9 +1,10 @@
 """«طلبات التوصيل»: the delivery officer's list, inline status changes, conflicts."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 import models
+from domain.dates import today
 from domain.delivery import service
 from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentType, User
 from tests.conftest import DEMO, assert_well_formed
@@ -19,7 +20,7 @@ def make_deliveries(app, count, owner="citizen", city="riyadh"):
         branch = Document.select().where(Document.user == user).first().branch
         for number in range(count):
             document = Document.create(
-                user=user, document_type=passport, number=f"X{number:07d}", branch=branch, issued_at=date.today()
+                user=user, document_type=passport, number=f"X{number:07d}", branch=branch, issued_at=today()
             )
             made, _ = service.request_delivery(user, document, dict(ADDRESS, city=city), f"bulk-{owner}-{number}")
             ids.append(made.id)
@@ -163,6 +164,7 @@ def test_two_officers_at_once_the_second_gets_a_conflict(app, citizen, make_clie
     assert row.select_one('input[name="version"]')["value"] == "2"
 
 
+@pytest.mark.clock
 def test_filters_by_status_city_date_and_search(app, citizen, resident, officer):
     riyadh = request_delivery(citizen, document_id(app))
     jeddah = request_delivery(resident, document_id(app, "resident", "iqama"), city="jeddah")
@@ -177,10 +179,9 @@ def test_filters_by_status_city_date_and_search(app, citizen, resident, officer)
     assert shown("/officer/deliveries") == {riyadh, jeddah}
     assert shown("/officer/deliveries?status=preparing") == {jeddah}
     assert shown("/officer/deliveries?city=jeddah") == {jeddah}
-    today = date.today().isoformat()
-    yesterday = (date.today() - timedelta(days=2)).isoformat()
-    assert shown(f"/officer/deliveries?date={today}") == {riyadh, jeddah}
-    assert shown(f"/officer/deliveries?date={yesterday}") == set()
+    assert shown(f"/officer/deliveries?date={today().isoformat()}") == {riyadh, jeddah}
+    assert shown(f"/officer/deliveries?date={(today() - timedelta(days=1)).isoformat()}") == set()
+    assert shown(f"/officer/deliveries?date={(today() + timedelta(days=1)).isoformat()}") == set()
     assert shown(f"/officer/deliveries?q={numbers[riyadh].lower()}") == {riyadh}
     assert shown(f"/officer/deliveries?q={numbers[jeddah][-5:]}") == {jeddah}
     assert shown(f"/officer/deliveries?q={DEMO['resident']}") == {jeddah}

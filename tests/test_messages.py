@@ -132,6 +132,7 @@ def models_count():
 # --- Sending ----------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_sending_gives_a_number_and_the_expected_response_date(citizen, data):
     page = send_request(citizen, service="passport_issue")
     assert page.status == 303
@@ -150,6 +151,7 @@ def test_sending_gives_a_number_and_the_expected_response_date(citizen, data):
     assert print_link.text.strip() == "طباعة"
 
 
+@pytest.mark.clock
 def test_the_service_response_time_sets_the_date(citizen, data):
     reference = create_request(citizen, service="passport_loss_report")  # 3 working days
     assert request_row(reference).due_date == data.due("passport_loss_report")

@@ -72,6 +72,7 @@ def test_expected_response_date_uses_the_services_days_and_the_configured_holida
             app.config["REQUEST_HOLIDAYS"] = ()
 
 
+@pytest.mark.clock
 def test_overdue_means_past_the_date_and_still_waiting_for_the_sector(data):
     user = models.User.get(models.User.national_id == "1000000008")
     late = insert_request(user, "passport_renew", today() - timedelta(days=1))
