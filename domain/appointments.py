@@ -30,6 +30,19 @@ from models import (
 )
 
 
+STATUS_LABELS = {
+    AppointmentStatus.CONFIRMED: _l("Confirmed"),
+    AppointmentStatus.CANCELLED: _l("Cancelled"),
+    AppointmentStatus.ATTENDED: _l("Attended"),
+    AppointmentStatus.NO_SHOW: _l("Did not attend"),
+}
+
+
+def label(status):
+    """An appointment's status in words, in the page language."""
+    return STATUS_LABELS.get(status, status)
+
+
 class BookingError(Exception):
     """A booking or change the rules refuse; ``code`` says which rule."""
 

@@ -5,12 +5,28 @@ when two agents act on the same request, the second finds no row to update
 and is told so, instead of silently overwriting the first.
 """
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from domain.catalog import national_holidays
 from domain.dates import add_working_days, today
 from models import RequestEvent, RequestStatus, ServiceRequest, utcnow, write_transaction
 
 S = RequestStatus
+
+STATUS_LABELS = {
+    S.NEW: _l("New"),
+    S.IN_PROGRESS: _l("In progress"),
+    S.ANSWERED: _l("Answered"),
+    S.CLOSED: _l("Closed"),
+    S.NEEDS_VISIT: _l("Requires a branch visit"),
+    S.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+def label(status):
+    """A request's status in words, in the page language."""
+    return STATUS_LABELS.get(status, status)
+
 
 # Where staff may move a request from each status. Withdrawing is the
 # beneficiary's own move and is not in this table.

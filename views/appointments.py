@@ -32,12 +32,7 @@ bp = Blueprint("appointments", __name__)
 
 STEPS = ("sector", "service", "region", "branch", "date", "time")
 
-STATUS_NAMES = {
-    AppointmentStatus.CONFIRMED: _l("Confirmed"),
-    AppointmentStatus.CANCELLED: _l("Cancelled"),
-    AppointmentStatus.ATTENDED: _l("Attended"),
-    AppointmentStatus.NO_SHOW: _l("Did not attend"),
-}
+STATUS_NAMES = booking.STATUS_LABELS
 
 NUMBER_PATTERN = re.compile(r"A\d{4}-\d{6}", re.IGNORECASE)
 

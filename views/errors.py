@@ -2,6 +2,8 @@
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
+from domain.errors import Conflict, Refused
+
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
 
 
@@ -12,6 +14,12 @@ def register_error_handlers(app):
 
     for code in ERROR_CODES:
         app.register_error_handler(code, handle)
+
+    @app.errorhandler(Refused)
+    @app.errorhandler(Conflict)
+    def refused(error):
+        """What a view did not catch itself: the reason, on the error page, 422 or 409."""
+        return render_template("errors/error.html", code=error.status, message=error.message), error.status
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

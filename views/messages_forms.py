@@ -7,16 +7,8 @@ from wtforms import HiddenField, MultipleFileField, SelectField, StringField, Te
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import html_params
 
-from models import RequestStatus
+from domain.requests import STATUS_LABELS
 
-STATUS_LABELS = {
-    RequestStatus.NEW: _l("New"),
-    RequestStatus.IN_PROGRESS: _l("In progress"),
-    RequestStatus.ANSWERED: _l("Answered"),
-    RequestStatus.CLOSED: _l("Closed"),
-    RequestStatus.NEEDS_VISIT: _l("Requires a branch visit"),
-    RequestStatus.WITHDRAWN: _l("Withdrawn"),
-}
 
 
 def clean_text(value):

@@ -9,7 +9,10 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from domain import appointments as appointments_pipeline
+from domain import requests as requests_pipeline
 from domain.dates import format_dual, format_gregorian, format_hijri, riyadh_date
+from domain.delivery import pipeline as delivery_pipeline
 from domain.identity import mask_id
 
 
@@ -71,6 +74,19 @@ ROLE_NAMES = {
     "admin": _l("Administrator"),
 }
 
+# Each service's status words live beside its pipeline in domain/.
+PIPELINES = {
+    "request": requests_pipeline,
+    "appointment": appointments_pipeline,
+    "delivery": delivery_pipeline,
+}
+
+
+def status_label(status, pipeline):
+    """A status in words, in the page language: ``{{ row.status|status_label("delivery") }}``."""
+    return PIPELINES[pipeline].label(status)
+
+
 _fingerprints = {}
 
 
@@ -123,6 +139,7 @@ def register_template_helpers(app):
     app.jinja_env.filters["dual_date"] = format_dual
     app.jinja_env.filters["gregorian"] = format_gregorian
     app.jinja_env.filters["masked_id"] = mask_id
+    app.jinja_env.filters["status_label"] = status_label
 
     @app.context_processor
     def page_context():

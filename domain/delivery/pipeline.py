@@ -13,7 +13,7 @@ OFFICER = "officer"
 DESK = "desk"
 BENEFICIARY = "beneficiary"
 
-LABELS = {
+STATUS_LABELS = {
     S.RECEIVED: _l("Delivery request received"),
     S.PREPARING: _l("Being prepared"),
     S.HANDED_TO_POST: _l("Handed to Saudi Post"),
@@ -48,7 +48,7 @@ CHANGEABLE = (S.RECEIVED, S.PREPARING)
 
 
 def label(status):
-    return LABELS.get(status, status)
+    return STATUS_LABELS.get(status, status)
 
 
 def _actor_may(current, target, actor):

@@ -1,0 +1,27 @@
+"""Submission tokens: one per form shown, so a double click or a resent form acts once.
+
+The form carries a fresh token; the record it creates stores it under a
+UNIQUE constraint. Sending the same token again finds that record instead of
+making a second one.
+"""
+
+import re
+import secrets
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def valid_token(value) -> str | None:
+    """The token as sent, or None when it is missing or not one we hand out."""
+    return value if isinstance(value, str) and TOKEN_PATTERN.fullmatch(value) else None
+
+
+def already_submitted(model, token, user):
+    """The record an earlier submission of this form made for ``user``, if any."""
+    if not token:
+        return None
+    return model.get_or_none((model.submission_token == token) & (model.user == user))
