@@ -1,4 +1,5 @@
 """Tawasul (تواصل): the application factory."""
+
 import os
 from datetime import timedelta
 
@@ -48,9 +49,7 @@ def create_app(config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
-        DATABASE_URL=os.environ.get(
-            "DATABASE_URL", "sqlite:///" + os.path.join(app.instance_path, "tawasul.db")
-        ),
+        DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///" + os.path.join(app.instance_path, "tawasul.db")),
         DEMO_MODE=os.environ.get("TAWASUL_DEMO") == "1",
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,

@@ -1,4 +1,5 @@
 """Command-line tasks: ``flask --app app db upgrade``, ``seed-demo``, ``load-catalog``."""
+
 import click
 from flask.cli import AppGroup
 

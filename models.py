@@ -3,6 +3,7 @@
 The database is a proxy bound by the application factory, so the same models
 serve the embedded SQLite file and PostgreSQL.
 """
+
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
@@ -125,10 +126,7 @@ class Service(Named):
     def of_sector(cls, sector):
         """The sector's services with their sections, in catalog order."""
         return (
-            cls.select(cls, Section)
-            .join(Section)
-            .where(cls.sector == sector)
-            .order_by(Section.position, cls.position)
+            cls.select(cls, Section).join(Section).where(cls.sector == sector).order_by(Section.position, cls.position)
         )
 
 
@@ -213,11 +211,7 @@ class User(BaseModel):
         return "*" * 6 + self.national_id[-4:]
 
     def unread_notifications(self):
-        return (
-            Notification.select()
-            .where((Notification.user == self) & Notification.read_at.is_null())
-            .count()
-        )
+        return Notification.select().where((Notification.user == self) & Notification.read_at.is_null()).count()
 
 
 class UserSession(BaseModel):

@@ -1,4 +1,5 @@
 """Passwords, one-time codes, sign-in throttling and server-side sessions."""
+
 import hashlib
 import hmac
 import secrets
@@ -130,10 +131,5 @@ def end_session(token):
 def user_for_session(token):
     if not token:
         return None
-    found = (
-        UserSession.select(UserSession, User)
-        .join(User)
-        .where(UserSession.token == token)
-        .first()
-    )
+    found = UserSession.select(UserSession, User).join(User).where(UserSession.token == token).first()
     return found.user if found else None

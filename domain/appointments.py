@@ -7,6 +7,7 @@ appointment's insert; a unique partial index keeps one confirmed appointment
 per person and service, and a unique submission token makes a double click
 book once.
 """
+
 import secrets
 from datetime import datetime, timedelta
 
@@ -165,9 +166,7 @@ def first_free_day(branch, service, now=None):
 
 
 def offers(branch, service):
-    return BranchService.select().where(
-        (BranchService.branch == branch) & (BranchService.service == service)
-    ).exists()
+    return BranchService.select().where((BranchService.branch == branch) & (BranchService.service == service)).exists()
 
 
 def branches_for(sector, service, region):
@@ -177,11 +176,7 @@ def branches_for(sector, service, region):
         .join(City)
         .switch(Branch)
         .join(BranchService)
-        .where(
-            (Branch.sector == sector)
-            & (City.region == region)
-            & (BranchService.service == service)
-        )
+        .where((Branch.sector == sector) & (City.region == region) & (BranchService.service == service))
         .order_by(City.position, Branch.position)
     )
 
@@ -225,18 +220,12 @@ def ensure_slot(branch, service, day, start):
     Slot.insert(
         branch=branch, service=service, date=day, start=start, capacity=service.slot_capacity
     ).on_conflict_ignore().execute()
-    return Slot.get(
-        (Slot.branch == branch) & (Slot.service == service) & (Slot.date == day) & (Slot.start == start)
-    )
+    return Slot.get((Slot.branch == branch) & (Slot.service == service) & (Slot.date == day) & (Slot.start == start))
 
 
 def take_seat(slot_id):
     """Take one seat of a slot; False when none is left. Only the database decides."""
-    return bool(
-        Slot.update(taken=Slot.taken + 1)
-        .where((Slot.id == slot_id) & (Slot.taken < Slot.capacity))
-        .execute()
-    )
+    return bool(Slot.update(taken=Slot.taken + 1).where((Slot.id == slot_id) & (Slot.taken < Slot.capacity)).execute())
 
 
 def free_seat(slot_id):

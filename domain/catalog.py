@@ -1,4 +1,5 @@
 """Load the catalog (regions, sectors, services, branches) from data/catalog.json."""
+
 import json
 import os
 from datetime import date

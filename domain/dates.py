@@ -1,4 +1,5 @@
 """Dates as Saudis read them: Umm al-Qura Hijri beside Gregorian, working days."""
+
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import format_date, get_locale

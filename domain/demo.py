@@ -1,4 +1,5 @@
 """The demo accounts and their issued documents (``flask seed-demo``)."""
+
 from datetime import timedelta
 
 from domain.accounts import hash_password
@@ -10,7 +11,14 @@ DEMO_PASSWORD = "demo1234"
 
 DEMO_ACCOUNTS = [
     # national_id, role, name_ar, name_en, phone, email
-    ("1000000008", Role.BENEFICIARY, "عبدالله محمد العتيبي", "Abdullah Mohammed Alotaibi", "0500000008", "citizen@example.sa"),
+    (
+        "1000000008",
+        Role.BENEFICIARY,
+        "عبدالله محمد العتيبي",
+        "Abdullah Mohammed Alotaibi",
+        "0500000008",
+        "citizen@example.sa",
+    ),
     ("2000000006", Role.BENEFICIARY, "أحمد حسن المصري", "Ahmed Hassan Elmasry", "0500000006", "resident@example.sa"),
     ("1000000016", Role.AGENT, "نورة سعد القحطاني", "Noura Saad Alqahtani", "0500000016", ""),
     ("1000000024", Role.DESK, "فهد علي الشمري", "Fahad Ali Alshammari", "0500000024", ""),
@@ -63,16 +71,9 @@ def seed_demo(with_catalog=True):
 
 def _ensure_document(user, type_code, number, days_ago):
     document_type = DocumentType.get(DocumentType.code == type_code)
-    exists = Document.select().where(
-        (Document.user == user) & (Document.document_type == document_type)
-    ).exists()
+    exists = Document.select().where((Document.user == user) & (Document.document_type == document_type)).exists()
     if not exists:
-        branch = (
-            Branch.select()
-            .where(Branch.sector == document_type.sector)
-            .order_by(Branch.position)
-            .first()
-        )
+        branch = Branch.select().where(Branch.sector == document_type.sector).order_by(Branch.position).first()
         Document.create(
             user=user,
             document_type=document_type,

@@ -1,4 +1,5 @@
 """National IDs, iqama numbers, phone numbers and the digits people type."""
+
 import re
 
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")

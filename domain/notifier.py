@@ -3,6 +3,7 @@
 The transport is pluggable (``NOTIFIER_TRANSPORT``); the default keeps every
 message in the outbox table, which is what a demo reads its one-time code from.
 """
+
 from flask import current_app
 from flask_babel import force_locale
 

@@ -1,4 +1,5 @@
 """Human-readable reference numbers: a prefix, the Hijri year and a sequence."""
+
 from peewee import fn
 
 from domain.dates import hijri_year

@@ -4,6 +4,7 @@ A change is one UPDATE … WHERE id = ? AND version = ? that bumps the version:
 when two agents act on the same request, the second finds no row to update
 and is told so, instead of silently overwriting the first.
 """
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -119,8 +120,11 @@ def take(service_request, version, agent):
     with write_transaction():
         _guarded_update(service_request, version, assignee=agent, status=status)
         RequestEvent.create(
-            request=service_request, author=agent, kind="assign",
-            from_status=service_request.status, to_status=status,
+            request=service_request,
+            author=agent,
+            kind="assign",
+            from_status=service_request.status,
+            to_status=status,
         )
     return ServiceRequest.get_by_id(service_request.id)
 
@@ -133,8 +137,12 @@ def change_status(service_request, version, agent, to_status, note=""):
     with write_transaction():
         _guarded_update(service_request, version, status=to_status)
         RequestEvent.create(
-            request=service_request, author=agent, kind="status", body=note,
-            from_status=service_request.status, to_status=to_status,
+            request=service_request,
+            author=agent,
+            kind="status",
+            body=note,
+            from_status=service_request.status,
+            to_status=to_status,
         )
     return ServiceRequest.get_by_id(service_request.id)
 
@@ -150,8 +158,12 @@ def staff_reply(service_request, version, agent, body, to_status=S.ANSWERED):
     with write_transaction():
         _guarded_update(service_request, version, **fields)
         RequestEvent.create(
-            request=service_request, author=agent, kind="reply", body=body,
-            from_status=service_request.status, to_status=to_status,
+            request=service_request,
+            author=agent,
+            kind="reply",
+            body=body,
+            from_status=service_request.status,
+            to_status=to_status,
         )
     return ServiceRequest.get_by_id(service_request.id)
 
@@ -177,7 +189,10 @@ def withdraw(service_request, user):
             raise NotAllowed()
         _guarded_update(current, current.version, status=S.WITHDRAWN)
         RequestEvent.create(
-            request=service_request, author=user, kind="withdraw",
-            from_status=current.status, to_status=S.WITHDRAWN,
+            request=service_request,
+            author=user,
+            kind="withdraw",
+            from_status=current.status,
+            to_status=S.WITHDRAWN,
         )
     return ServiceRequest.get_by_id(service_request.id)

@@ -4,6 +4,7 @@ Each module ``mNNNN_<name>.py`` defines ``upgrade(database, migrator)``. The
 applied versions are kept in the ``schema_version`` table, so upgrading runs
 only what a database has not seen yet, in order, each in its own transaction.
 """
+
 import importlib
 import pkgutil
 

@@ -1,4 +1,5 @@
 """Catalog, accounts, notifications, requests and issued documents."""
+
 import models
 
 

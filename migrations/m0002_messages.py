@@ -1,4 +1,5 @@
 """Messages and requests: the index the sector's inbox pages through."""
+
 from playhouse.migrate import migrate
 
 import models

@@ -1,4 +1,5 @@
 """Appointments: slots with their seats, appointments and their printed slips."""
+
 import models
 
 ONE_ACTIVE_PER_SERVICE = (

@@ -1,4 +1,5 @@
 """Document delivery: deliveries, their events and saved national addresses."""
+
 import models
 
 

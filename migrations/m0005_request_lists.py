@@ -1,4 +1,5 @@
 """«طلباتي»: an index for a beneficiary's requests, newest first."""
+
 from playhouse.migrate import migrate
 
 import models

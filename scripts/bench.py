@@ -27,6 +27,7 @@ BENCH_SAMPLES (default 30) sets how many times each page is read. Run it on an
 otherwise idle machine: other work on two cores easily doubles the p95s, so the
 load average is printed beside the results.
 """
+
 import os
 import random
 import re
@@ -46,8 +47,20 @@ from domain.delivery.tracking import tracking_number
 from domain.dates import today as riyadh_today
 from domain.demo import seed_demo
 from models import (
-    AppointmentSlip, Branch, Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType,
-    RequestStatus, Role, Sector, Service, ServiceRequest, User, db,
+    AppointmentSlip,
+    Branch,
+    Delivery,
+    DeliveryStatus,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    RequestStatus,
+    Role,
+    Sector,
+    Service,
+    ServiceRequest,
+    User,
+    db,
 )
 
 ROWS = int(os.environ.get("BENCH_ROWS", 200_000))
@@ -77,8 +90,15 @@ PEAK_RSS_MB = 300
 STATUS_WEIGHTS_OLD = {"closed": 84, "answered": 8, "withdrawn": 3, "new": 1, "in_progress": 2, "needs_visit": 2}
 STATUS_WEIGHTS_RECENT = {"new": 35, "in_progress": 30, "answered": 20, "needs_visit": 5, "closed": 8, "withdrawn": 2}
 DELIVERY_WEIGHTS = {
-    "received": 10, "preparing": 8, "handed_to_post": 7, "out_for_delivery": 5, "failed": 2,
-    "returned_to_branch": 2, "delivered": 60, "collected_at_branch": 3, "cancelled": 3,
+    "received": 10,
+    "preparing": 8,
+    "handed_to_post": 7,
+    "out_for_delivery": 5,
+    "failed": 2,
+    "returned_to_branch": 2,
+    "delivered": 60,
+    "collected_at_branch": 3,
+    "cancelled": 3,
 }
 SUBJECTS = ["استفسار عن حالة الطلب", "تأخر إصدار الجواز", "تحديث بيانات", "طلب موعد", "ملاحظة على الخدمة"]
 BODY = "السلام عليكم، أرجو التكرم بالإفادة عن طلبي المذكور وشكرًا لكم. " * 3
@@ -127,17 +147,21 @@ def insert_batches(model, fields, rows):
     for start in range(0, len(rows), BATCH * 20):
         with db.atomic():
             for offset in range(start, min(start + BATCH * 20, len(rows)), BATCH):
-                model.insert_many(rows[offset:offset + BATCH], fields=fields).execute()
+                model.insert_many(rows[offset : offset + BATCH], fields=fields).execute()
 
 
 def make_people():
     """2000 beneficiaries and nine more passports agents, all with the demo password."""
     hashed = User.get(User.national_id == CITIZEN).password_hash
     passports = Sector.get(Sector.code == "passports")
-    rows = [(f"15{i:08d}", f"مستفيد {i}", f"Beneficiary {i}", f"05{i:08d}", hashed, Role.BENEFICIARY, None)
-            for i in range(2000)]
-    rows += [(f"16{i:08d}", f"موظف {i}", f"Agent {i}", f"05{90000000 + i}", hashed, Role.AGENT, passports.id)
-             for i in range(9)]
+    rows = [
+        (f"15{i:08d}", f"مستفيد {i}", f"Beneficiary {i}", f"05{i:08d}", hashed, Role.BENEFICIARY, None)
+        for i in range(2000)
+    ]
+    rows += [
+        (f"16{i:08d}", f"موظف {i}", f"Agent {i}", f"05{90000000 + i}", hashed, Role.AGENT, passports.id)
+        for i in range(9)
+    ]
     fields = [User.national_id, User.name_ar, User.name_en, User.phone, User.password_hash, User.role, User.sector]
     insert_batches(User, fields, rows)
     people = [u.id for u in User.select(User.id).where(User.national_id.startswith("15"))]
@@ -151,9 +175,19 @@ def make_requests(rng, people, agents):
     services = list(Service.select().where(Service.sector == passports))
     citizen = User.get(User.national_id == CITIZEN).id
     now, today = models.utcnow(), riyadh_today()
-    fields = [ServiceRequest.reference, ServiceRequest.user, ServiceRequest.sector, ServiceRequest.service,
-              ServiceRequest.subject, ServiceRequest.body, ServiceRequest.status, ServiceRequest.assignee,
-              ServiceRequest.created_at, ServiceRequest.updated_at, ServiceRequest.due_date]
+    fields = [
+        ServiceRequest.reference,
+        ServiceRequest.user,
+        ServiceRequest.sector,
+        ServiceRequest.service,
+        ServiceRequest.subject,
+        ServiceRequest.body,
+        ServiceRequest.status,
+        ServiceRequest.assignee,
+        ServiceRequest.created_at,
+        ServiceRequest.updated_at,
+        ServiceRequest.due_date,
+    ]
     chunk = BATCH * 20
     for start in range(0, ROWS, chunk):
         rows = []
@@ -166,8 +200,21 @@ def make_requests(rng, people, agents):
             user = citizen if i % 500 == 0 else rng.choice(people)
             # Years the counter never hands out, so bulk references never collide with new ones.
             reference = f"M{1400 + i // 1_000_000}-{i % 1_000_000:06d}"
-            rows.append((reference, user, passports.id, service.id, rng.choice(SUBJECTS), BODY, status,
-                         assignee, created, created + timedelta(days=rng.randrange(10)), due))
+            rows.append(
+                (
+                    reference,
+                    user,
+                    passports.id,
+                    service.id,
+                    rng.choice(SUBJECTS),
+                    BODY,
+                    status,
+                    assignee,
+                    created,
+                    created + timedelta(days=rng.randrange(10)),
+                    due,
+                )
+            )
         insert_batches(ServiceRequest, fields, rows)
 
 
@@ -178,29 +225,74 @@ def make_deliveries(rng, people):
     cities = [b.city_id for b in Branch.select(Branch.city).where(Branch.sector == passport.sector)]
     now = models.utcnow()
     statuses = [weighted(rng, DELIVERY_WEIGHTS) for _ in range(DELIVERIES)]
-    document_status = {"delivered": DocumentStatus.DELIVERED, "collected_at_branch": DocumentStatus.COLLECTED,
-                       "cancelled": DocumentStatus.READY}
+    document_status = {
+        "delivered": DocumentStatus.DELIVERED,
+        "collected_at_branch": DocumentStatus.COLLECTED,
+        "cancelled": DocumentStatus.READY,
+    }
     owners = [rng.choice(people) for _ in range(DELIVERIES)]
-    docs = [(owners[i], passport.id, f"BENCH{i:07d}", rng.choice(branches),
-             document_status.get(statuses[i], DocumentStatus.IN_DELIVERY), (now - timedelta(days=400)).date())
-            for i in range(DELIVERIES)]
-    insert_batches(Document, [Document.user, Document.document_type, Document.number, Document.branch,
-                              Document.status, Document.issued_at], docs)
-    doc_ids = [d.id for d in Document.select(Document.id).where(Document.number.startswith("BENCH"))
-               .order_by(Document.number)]
+    docs = [
+        (
+            owners[i],
+            passport.id,
+            f"BENCH{i:07d}",
+            rng.choice(branches),
+            document_status.get(statuses[i], DocumentStatus.IN_DELIVERY),
+            (now - timedelta(days=400)).date(),
+        )
+        for i in range(DELIVERIES)
+    ]
+    insert_batches(
+        Document,
+        [Document.user, Document.document_type, Document.number, Document.branch, Document.status, Document.issued_at],
+        docs,
+    )
+    doc_ids = [
+        d.id for d in Document.select(Document.id).where(Document.number.startswith("BENCH")).order_by(Document.number)
+    ]
     rows = []
     for i, status in enumerate(statuses):
         created = now - timedelta(days=365 * (1 - i / DELIVERIES), minutes=rng.randrange(600))
-        rows.append((tracking_number(f"40{i:06d}"), doc_ids[i], owners[i], status,
-                     None if status in DeliveryStatus.FINISHED else doc_ids[i], 35, created, created,
-                     1 if status == "received" else rng.randrange(1, 4), f"RAAA{i % 10000:04d}",
-                     f"{i % 9000 + 1000}", "طريق الملك فهد", "العليا", rng.choice(cities), "12345",
-                     "2345", "0500000000"))
-    fields = [Delivery.tracking_number, Delivery.document, Delivery.user, Delivery.status,
-              Delivery.active_document, Delivery.fee_sar, Delivery.created_at, Delivery.updated_at,
-              Delivery.attempts, Delivery.short_address, Delivery.building_number, Delivery.street,
-              Delivery.district, Delivery.city, Delivery.postal_code, Delivery.additional_number,
-              Delivery.mobile]
+        rows.append(
+            (
+                tracking_number(f"40{i:06d}"),
+                doc_ids[i],
+                owners[i],
+                status,
+                None if status in DeliveryStatus.FINISHED else doc_ids[i],
+                35,
+                created,
+                created,
+                1 if status == "received" else rng.randrange(1, 4),
+                f"RAAA{i % 10000:04d}",
+                f"{i % 9000 + 1000}",
+                "طريق الملك فهد",
+                "العليا",
+                rng.choice(cities),
+                "12345",
+                "2345",
+                "0500000000",
+            )
+        )
+    fields = [
+        Delivery.tracking_number,
+        Delivery.document,
+        Delivery.user,
+        Delivery.status,
+        Delivery.active_document,
+        Delivery.fee_sar,
+        Delivery.created_at,
+        Delivery.updated_at,
+        Delivery.attempts,
+        Delivery.short_address,
+        Delivery.building_number,
+        Delivery.street,
+        Delivery.district,
+        Delivery.city,
+        Delivery.postal_code,
+        Delivery.additional_number,
+        Delivery.mobile,
+    ]
     insert_batches(Delivery, fields, rows)
 
 
@@ -213,8 +305,12 @@ def sign_in(app, national_id):
     assert response.status_code == 303, response.status_code
     with db.connection_context():
         phone = User.get(User.national_id == national_id).phone
-        sms = (models.OutboxMessage.select().where(models.OutboxMessage.recipient == phone)
-               .order_by(models.OutboxMessage.id.desc()).first())
+        sms = (
+            models.OutboxMessage.select()
+            .where(models.OutboxMessage.recipient == phone)
+            .order_by(models.OutboxMessage.id.desc())
+            .first()
+        )
     code = re.search(r"\d{6}", sms.body).group(0)
     assert client.post("/login/code", data={"code": code}).status_code == 303
     return client
@@ -257,8 +353,12 @@ def bookings_per_second(app, people):
     with app.test_request_context(), db.connection_context():
         service = Service.get(Service.code == "passport_renew")
         branch = Branch.get(Branch.code == "passports_riyadh_north")
-        choices = [(day, start) for day in booking.open_days(branch)[1:] for start in booking.slot_starts(branch, service)
-                   for _seat in range(service.slot_capacity)]
+        choices = [
+            (day, start)
+            for day in booking.open_days(branch)[1:]
+            for start in booking.slot_starts(branch, service)
+            for _seat in range(service.slot_capacity)
+        ]
         users = list(User.select().where(User.id.in_(people[:BOOKINGS])))
         started = time.perf_counter()
         for user, (day, start) in zip(users, choices):
@@ -279,23 +379,36 @@ def run(app, people):
         service = Service.get(Service.code == "passport_issue")
         day = booking.open_days(branch)[2]
         slip = booking.book(User.get(User.national_id == CITIZEN), branch, service, day, "09:00").number
-    print(f"inbox: {open_total} open requests; the deep page starts at row {int(open_total * 0.9)} "
-          f"(page {int(open_total * 0.9) // 20 + 1})")
+    print(
+        f"inbox: {open_total} open requests; the deep page starts at row {int(open_total * 0.9)} "
+        f"(page {int(open_total * 0.9) // 20 + 1})"
+    )
     pages = [
         ("login page", anonymous, "/login"),
         ("agent inbox, first page", agent, "/sector/inbox"),
         ("agent inbox, deep page", agent, f"/sector/inbox?after={cursor}"),
         ("officer deliveries", officer, "/officer/deliveries"),
         ("citizen «طلباتي»", citizen, "/messages"),
-        ("booking: dates of a branch", citizen,
-         "/appointments/book?sector=passports&service=passport_renew&region=riyadh&branch=passports_riyadh_north"),
+        (
+            "booking: dates of a branch",
+            citizen,
+            "/appointments/book?sector=passports&service=passport_renew&region=riyadh&branch=passports_riyadh_north",
+        ),
     ]
     for name, client, url in pages:
         results.append((name, *measure(client, url, SAMPLES)))
-    results.append(("appointment slip PDF",
-                    *measure(citizen, f"/appointments/{slip}/slip.pdf", PDF_SAMPLES, forget_slips, "application/pdf")))
-    results.append(("request confirmation PDF",
-                    *measure(citizen, f"/messages/{reference}/confirmation.pdf", PDF_SAMPLES, None, "application/pdf")))
+    results.append(
+        (
+            "appointment slip PDF",
+            *measure(citizen, f"/appointments/{slip}/slip.pdf", PDF_SAMPLES, forget_slips, "application/pdf"),
+        )
+    )
+    results.append(
+        (
+            "request confirmation PDF",
+            *measure(citizen, f"/messages/{reference}/confirmation.pdf", PDF_SAMPLES, None, "application/pdf"),
+        )
+    )
     return results, rate
 
 
@@ -306,24 +419,32 @@ def report(results, rate, setup_seconds):
     for name, p50, p95, queries in results:
         met = p95 <= TARGETS[name]
         ok &= met
-        print(f"{name:<30} {p50:>7.1f}ms {p95:>7.1f}ms {'<' + str(TARGETS[name]) + 'ms':>10} {queries:>4}  "
-              f"{'ok' if met else 'MISSED'}")
+        print(
+            f"{name:<30} {p50:>7.1f}ms {p95:>7.1f}ms {'<' + str(TARGETS[name]) + 'ms':>10} {queries:>4}  "
+            f"{'ok' if met else 'MISSED'}"
+        )
     first = next(r for r in results if r[0] == "agent inbox, first page")
     deep = next(r for r in results if r[0] == "agent inbox, deep page")
     ratio = deep[1] / first[1]
     met = ratio <= DEEP_PAGE_RATIO
     ok &= met
-    print(f"{'deep / first inbox page (p50)':<30} {ratio:>8.1f}x {'':>9} {'<' + str(DEEP_PAGE_RATIO) + 'x':>10} "
-          f"{'':>4}  {'ok' if met else 'MISSED'}")
+    print(
+        f"{'deep / first inbox page (p50)':<30} {ratio:>8.1f}x {'':>9} {'<' + str(DEEP_PAGE_RATIO) + 'x':>10} "
+        f"{'':>4}  {'ok' if met else 'MISSED'}"
+    )
     met = rate >= BOOKINGS_PER_SECOND
     ok &= met
-    print(f"{'sequential bookings':<30} {rate:>7.0f}/s {'':>9} {'>' + str(BOOKINGS_PER_SECOND) + '/s':>10} "
-          f"{'':>4}  {'ok' if met else 'MISSED'}")
+    print(
+        f"{'sequential bookings':<30} {rate:>7.0f}/s {'':>9} {'>' + str(BOOKINGS_PER_SECOND) + '/s':>10} "
+        f"{'':>4}  {'ok' if met else 'MISSED'}"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     met = rss <= PEAK_RSS_MB
     ok &= met
-    print(f"{'peak RSS':<30} {rss:>7.0f}MB {'':>9} {'<' + str(PEAK_RSS_MB) + 'MB':>10} {'':>4}  "
-          f"{'ok' if met else 'MISSED'}")
+    print(
+        f"{'peak RSS':<30} {rss:>7.0f}MB {'':>9} {'<' + str(PEAK_RSS_MB) + 'MB':>10} {'':>4}  "
+        f"{'ok' if met else 'MISSED'}"
+    )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\nsetup {setup_seconds:.0f}s; load average {load}; {'all targets met' if ok else 'some targets MISSED'}")
     return ok
@@ -333,10 +454,20 @@ def main():
     url, cleanup = fresh_database()
     uploads = tempfile.mkdtemp(prefix="tawasul-bench-uploads-")
     try:
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "DEMO_MODE": True,
-                          "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": uploads})
-        print(f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite (temporary file)'}, "
-              f"{ROWS} requests, {DELIVERIES} deliveries")
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "DATABASE_URL": url,
+                "DEMO_MODE": True,
+                "WTF_CSRF_ENABLED": False,
+                "UPLOAD_FOLDER": uploads,
+            }
+        )
+        print(
+            f"database: {'PostgreSQL' if url.startswith('postgres') else 'SQLite (temporary file)'}, "
+            f"{ROWS} requests, {DELIVERIES} deliveries"
+        )
         started = time.perf_counter()
         rng = random.Random(1448)
         with app.app_context(), db.connection_context():

@@ -1,4 +1,5 @@
 """Exit 0 when a PostgreSQL server answers at the URL given, else 1."""
+
 import sys
 
 import psycopg2

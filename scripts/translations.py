@@ -7,6 +7,7 @@
 The English catalog is filled from its msgids (they are English). The work
 holds a lock so two people updating at once do not overwrite each other.
 """
+
 import fcntl
 import json
 import os
@@ -69,10 +70,23 @@ def fill_english():
 
 
 def update():
-    run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", POT,
-        "--no-location", "--sort-output", "-w", "100", *SOURCES)
-    run("update", "-i", POT, "-d", "translations", "--no-fuzzy-matching",
-        "--ignore-obsolete", "-w", "100")
+    run(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "-o",
+        POT,
+        "--no-location",
+        "--sort-output",
+        "-w",
+        "100",
+        *SOURCES,
+    )
+    run("update", "-i", POT, "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100")
     fill_english()
     compile_catalogs()
 

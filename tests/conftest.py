@@ -1,5 +1,6 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
 the demo data reset before every test, and clients that read pages as people do."""
+
 import os
 import re
 
@@ -114,7 +115,9 @@ def reset_data():
             for name in tables:
                 models.db.execute_sql(f'DELETE FROM "{name}"')
             if models.db.table_exists("sqlite_sequence"):
-                models.db.execute_sql("DELETE FROM sqlite_sequence WHERE name IN (%s)" % ",".join("?" * len(tables)), tables)
+                models.db.execute_sql(
+                    "DELETE FROM sqlite_sequence WHERE name IN (%s)" % ",".join("?" * len(tables)), tables
+                )
         models.db.execute_sql("PRAGMA foreign_keys = ON")
     else:
         quoted = ", ".join(f'"{name}"' for name in tables)

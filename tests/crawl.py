@@ -1,4 +1,5 @@
 """Visit every page a person can reach by following links, as a given role."""
+
 import re
 from urllib.parse import urldefrag
 

@@ -1,4 +1,5 @@
 """Helpers for the messages-and-requests tests: send a request as a person does, make staff."""
+
 import re
 
 import pytest
@@ -23,8 +24,14 @@ def form_for(client, sector="passports"):
     return page.form_values("#request-form form")
 
 
-def request_data(client, sector="passports", service="passport_renew", subject="تجديد جواز السفر",
-                 body="أرغب في تجديد جواز سفري المنتهي.", **extra):
+def request_data(
+    client,
+    sector="passports",
+    service="passport_renew",
+    subject="تجديد جواز السفر",
+    body="أرغب في تجديد جواز سفري المنتهي.",
+    **extra,
+):
     values = form_for(client, sector)
     values.update(sector=sector, service=service, subject=subject, body=body)
     values.pop("attachments", None)
@@ -58,7 +65,7 @@ def create_request(client, **fields):
 
 
 def _valid_id(prefix):
-    for n in range(10 ** 6):
+    for n in range(10**6):
         candidate = f"{prefix}{n:0{9 - len(prefix)}d}"
         for check in "0123456789":
             if national_id_problem(candidate + check) is None and candidate + check not in DEMO.values():
@@ -73,15 +80,22 @@ def make_staff(app, make_client, sector_code, role=models.Role.AGENT, name="ول
         national_id = _valid_id("17")
         sector = models.Sector.get(models.Sector.code == sector_code)
         models.User.create(
-            national_id=national_id, name_ar=name, name_en="Waleed Omar Alharbi",
-            phone="05" + national_id[-8:], password_hash=hash_password(PASSWORD), role=role, sector=sector,
+            national_id=national_id,
+            name_ar=name,
+            name_en="Waleed Omar Alharbi",
+            phone="05" + national_id[-8:],
+            password_hash=hash_password(PASSWORD),
+            role=role,
+            sector=sector,
         )
     client = make_client()
     sign_in(client, national_id)
     return client
 
 
-def insert_request(user_id, service_code, due_date, status=models.RequestStatus.NEW, subject="استفسار", created_at=None):
+def insert_request(
+    user_id, service_code, due_date, status=models.RequestStatus.NEW, subject="استفسار", created_at=None
+):
     """A request written straight to the database, for lists that need many rows."""
     service = models.Service.get(models.Service.code == service_code)
     number = models.ServiceRequest.select().count() + 1
@@ -89,8 +103,15 @@ def insert_request(user_id, service_code, due_date, status=models.RequestStatus.
     if created_at is not None:
         fields["created_at"] = created_at
     return models.ServiceRequest.create(
-        reference=f"M1448-{900000 + number:06d}", user=user_id, sector=service.sector_id, service=service,
-        subject=subject, body="نص", status=status, due_date=due_date, **fields,
+        reference=f"M1448-{900000 + number:06d}",
+        user=user_id,
+        sector=service.sector_id,
+        service=service,
+        subject=subject,
+        body="نص",
+        status=status,
+        due_date=due_date,
+        **fields,
     )
 
 

@@ -5,6 +5,7 @@ lines, numbers included. With Amiri it sometimes splits a word where glyphs
 join (e.g. «المدير ية»), so phrases are compared with white space removed:
 the order of letters and words is still checked, the spacing is not.
 """
+
 import io
 import re
 import subprocess
@@ -16,9 +17,7 @@ BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u20
 
 def pdf_text(pdf):
     """The text of PDF bytes in reading order, without bidi control characters."""
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
     return result.stdout.decode("utf-8").translate(BIDI_CONTROLS)
 
 

@@ -3,6 +3,7 @@ visit, an appointment booked for it, and a delivery on its way.
 
 Used by the reach checks so that crawling reaches the detail pages too.
 """
+
 import models
 from domain import appointments
 from domain import requests as request_rules
@@ -23,7 +24,10 @@ def populate(app, citizen_client):
         request_rules.take(service_request, service_request.version, agent)
         service_request = models.ServiceRequest.get_by_id(service_request.id)
         request_rules.staff_reply(
-            service_request, service_request.version, agent, "يرجى زيارة الفرع مع جواز السفر الأصلي.",
+            service_request,
+            service_request.version,
+            agent,
+            "يرجى زيارة الفرع مع جواز السفر الأصلي.",
             to_status=models.RequestStatus.NEEDS_VISIT,
         )
         branch = demo_branch()

@@ -1,4 +1,5 @@
 """Roles, CSRF and the security headers every response carries."""
+
 import pytest
 
 BENEFICIARY_PAGES = ["/services", "/services/general", "/messages", "/appointments", "/delivery"]

@@ -1,4 +1,5 @@
 """Booking an appointment step by step, changing it, and its slip, through the pages."""
+
 import re
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -45,8 +46,11 @@ def valid_id(serial, prefix="1"):
 def make_beneficiary(serial):
     national_id = valid_id(serial + 10000)
     return models.User.create(
-        national_id=national_id, name_ar=f"مراجع {serial}", name_en=f"Visitor {serial}",
-        phone="05" + national_id[-8:], password_hash="x",
+        national_id=national_id,
+        name_ar=f"مراجع {serial}",
+        name_en=f"Visitor {serial}",
+        phone="05" + national_id[-8:],
+        password_hash="x",
     )
 
 
@@ -70,8 +74,10 @@ def in_db(function, *args):
 def seats_taken(day, start, branch_code=NORTH, service_code=ISSUE):
     with models.db.connection_context():
         slot = models.Slot.get_or_none(
-            (models.Slot.branch == branch(branch_code)) & (models.Slot.service == service(service_code))
-            & (models.Slot.date == day) & (models.Slot.start == start)
+            (models.Slot.branch == branch(branch_code))
+            & (models.Slot.service == service(service_code))
+            & (models.Slot.date == day)
+            & (models.Slot.start == start)
         )
         return slot.taken if slot else 0
 
@@ -95,8 +101,14 @@ def test_appointments_page_lists_mine_and_offers_booking(citizen, app):
         appointment = book_in_db()
     page = citizen.page("/appointments")
     assert appointment.number in page.text and "مؤكد" in page.text
-    assert page.one(f'a[href="/appointments/{appointment.number}/slip.pdf"]').get_text(" ", strip=True).startswith("طباعة الموعد")
-    assert page.one(f'a[href="/appointments/{appointment.number}/change"]').get_text(" ", strip=True).startswith("تعديل")
+    assert (
+        page.one(f'a[href="/appointments/{appointment.number}/slip.pdf"]')
+        .get_text(" ", strip=True)
+        .startswith("طباعة الموعد")
+    )
+    assert (
+        page.one(f'a[href="/appointments/{appointment.number}/change"]').get_text(" ", strip=True).startswith("تعديل")
+    )
     assert page.select(f'form[action="/appointments/{appointment.number}/cancel"]')
 
 
@@ -134,7 +146,9 @@ def test_regions_and_branches_narrow_to_those_giving_the_service(citizen):
     regions = [option["value"] for option in page.select("select#region option") if option["value"]]
     assert "riyadh" in regions and "eastern" in regions and "tabuk" not in regions
     page = citizen.page(book_url(sector="passports", service=ISSUE, region="riyadh"))
-    groups = {group["label"]: [o["value"] for o in group.select("option")] for group in page.select("select#branch optgroup")}
+    groups = {
+        group["label"]: [o["value"] for o in group.select("option")] for group in page.select("select#branch optgroup")
+    }
     assert NORTH in groups["الرياض"] and "passports_kharj" in groups["الخرج"]
     assert not any("jeddah" in code for codes in groups.values() for code in codes)
     # The evening branch does not give this service.
@@ -175,7 +189,9 @@ def test_time_step_shows_only_the_free_times_of_the_day(citizen, app):
     assert partial.soup.find("h1") is None
     assert [radio["value"] for radio in partial.select("input[name=time]")] == times
     # Choosing a time brings the «مراجعة» button.
-    partial = citizen.page(book_url(**CHOICE, date=day.isoformat(), time="08:00"), htmx=True, headers={"HX-Target": "after-time"})
+    partial = citizen.page(
+        book_url(**CHOICE, date=day.isoformat(), time="08:00"), htmx=True, headers={"HX-Target": "after-time"}
+    )
     assert partial.one("button[name=review]").text == "مراجعة"
 
 
@@ -359,9 +375,7 @@ def test_a_second_appointment_for_the_same_service_is_refused(citizen, app):
     assert "لديك موعد قائم لهذه الخدمة" in page.text
     assert page.one(f'a[href="/appointments/{first.number}"]')
     assert not page.select("select#region")
-    page = citizen.submit(
-        "/appointments/book", {**CHOICE, "date": day.isoformat(), "time": "09:00", "token": "t-1"}
-    )
+    page = citizen.submit("/appointments/book", {**CHOICE, "date": day.isoformat(), "time": "09:00", "token": "t-1"})
     assert page.status == 409
     assert in_db(models.Appointment.select().count) == 1
 
@@ -431,8 +445,14 @@ def make_request(role="citizen", status="needs_visit"):
         person = user(role)
         issue = service(ISSUE)
         return models.ServiceRequest.create(
-            reference="M1448-000777", user=person, sector=issue.sector, service=issue,
-            subject="تجديد الجواز", body="أحتاج إلى حضور الفرع", status=status, due_date=today(),
+            reference="M1448-000777",
+            user=person,
+            sector=issue.sector,
+            service=issue,
+            subject="تجديد الجواز",
+            body="أحتاج إلى حضور الفرع",
+            status=status,
+            due_date=today(),
         )
 
 
@@ -473,13 +493,23 @@ def test_the_slip_reads_right_and_is_the_same_bytes_when_printed_again(citizen, 
         appointment = book_in_db(day=day, start="09:45", service_request=service_request)
         with app.test_request_context():
             from domain.dates import format_hijri
+
             hijri = format_hijri(day)
     response = citizen.get(f"/appointments/{appointment.number}/slip.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    for phrase in [appointment.number, "جوازات شمال الرياض", hijri, "09:45", "******0008",
-                   "عبدالله محمد العتيبي", "M1448-000777", "المديرية العامة للجوازات",
-                   "خمس عشرة دقيقة", "الهوية الوطنية الأصلية"]:
+    for phrase in [
+        appointment.number,
+        "جوازات شمال الرياض",
+        hijri,
+        "09:45",
+        "******0008",
+        "عبدالله محمد العتيبي",
+        "M1448-000777",
+        "المديرية العامة للجوازات",
+        "خمس عشرة دقيقة",
+        "الهوية الوطنية الأصلية",
+    ]:
         assert pdf_contains(text, phrase), phrase
     again = citizen.get(f"/appointments/{appointment.number}/slip.pdf")
     assert again.data == response.data

@@ -1,4 +1,5 @@
 """The branch desk: the day's appointments, attendance, printing, and other branches' privacy."""
+
 from datetime import timedelta
 
 import pytest
@@ -28,8 +29,14 @@ def booked_today(person, start, service_code="passport_issue", branch_code=NORTH
         booking.take_seat(slot.id)
         count = models.Appointment.select().count() + 1
         return models.Appointment.create(
-            number=f"A1448-{count:06d}", user=person, branch=the_branch, service=the_service,
-            slot=slot, date=today(), start=start, **extra,
+            number=f"A1448-{count:06d}",
+            user=person,
+            branch=the_branch,
+            service=the_service,
+            slot=slot,
+            date=today(),
+            start=start,
+            **extra,
         )
 
 
@@ -37,9 +44,13 @@ def other_desk(app):
     """A desk account at the Malaz branch, signed in."""
     with app.app_context(), models.db.connection_context():
         models.User.create(
-            national_id=valid_id(555, "1"), name_ar="موظف الملز", name_en="Malaz desk", phone="0555555555",
+            national_id=valid_id(555, "1"),
+            name_ar="موظف الملز",
+            name_en="Malaz desk",
+            phone="0555555555",
             password_hash=models.User.get(models.User.national_id == "1000000024").password_hash,
-            role="desk", branch=branch("passports_riyadh_malaz"),
+            role="desk",
+            branch=branch("passports_riyadh_malaz"),
         )
     app.test_client_class = PortalClient
     client = app.test_client()
@@ -62,7 +73,11 @@ def test_desk_lists_todays_appointments_of_its_branch(desk, app):
     assert elsewhere.number not in page.text
     assert page.one('a[href="/desk/returned-documents"]').text == "الوثائق المعادة إلى الفرع"
     assert page.one(f'a[href="/desk/slips.pdf?date={today().isoformat()}"]').text == "طباعة مواعيد اليوم"
-    assert page.one(f'#row-{first.number} a[href="/appointments/{first.number}/slip.pdf"]').get_text(" ", strip=True).startswith("طباعة")
+    assert (
+        page.one(f'#row-{first.number} a[href="/appointments/{first.number}/slip.pdf"]')
+        .get_text(" ", strip=True)
+        .startswith("طباعة")
+    )
 
 
 @pytest.mark.clock
@@ -115,8 +130,13 @@ def test_search_by_number_opens_it_with_its_request(desk, app):
         citizen = user("citizen")
         the_service = service("passport_issue")
         service_request = models.ServiceRequest.create(
-            reference="M1448-000321", user=citizen, sector=the_service.sector, service=the_service,
-            subject="جواز تالف", body="صفحات الجواز تالفة وأحتاج إلى زيارة الفرع", status="needs_visit",
+            reference="M1448-000321",
+            user=citizen,
+            sector=the_service.sector,
+            service=the_service,
+            subject="جواز تالف",
+            body="صفحات الجواز تالفة وأحتاج إلى زيارة الفرع",
+            status="needs_visit",
             due_date=today(),
         )
     with app.app_context():
@@ -180,7 +200,11 @@ def test_desk_pages_are_well_formed_in_english(desk, app):
     with app.app_context():
         appointment = booked_today(in_db(user, "citizen"), "08:00")
     desk.submit("/language", {"lang": "en", "next": "/"})
-    for url in ["/desk", f"/desk/appointments/{appointment.number}", f"/desk?date={(today() + timedelta(days=1)).isoformat()}"]:
+    for url in [
+        "/desk",
+        f"/desk/appointments/{appointment.number}",
+        f"/desk?date={(today() + timedelta(days=1)).isoformat()}",
+    ]:
         page = desk.page(url)
         assert page.status == 200
         assert_well_formed(page)

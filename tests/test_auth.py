@@ -1,4 +1,5 @@
 """Signing in with ID, password and SMS code; throttling; signing out."""
+
 from datetime import timedelta
 
 import models

@@ -1,4 +1,5 @@
 """No double booking, ever: people racing for the last seats, each on their own connection."""
+
 import threading
 
 import models
@@ -65,8 +66,10 @@ def test_fifty_people_racing_for_five_seats_get_five_appointments(app):
         assert models.Slot.get_by_id(slot.id).taken == SEATS
         numbers = [a.number for a in models.Appointment.select()]
         assert len(set(numbers)) == SEATS
-    print(f"\n{PEOPLE} concurrent bookings, {SEATS} seats: "
-          f"{outcomes.count('booked')} booked, {outcomes.count('refused')} refused, {len(errors)} errors")
+    print(
+        f"\n{PEOPLE} concurrent bookings, {SEATS} seats: "
+        f"{outcomes.count('booked')} booked, {outcomes.count('refused')} refused, {len(errors)} errors"
+    )
 
 
 def test_one_person_double_clicking_books_once(app):

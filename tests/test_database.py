@@ -1,4 +1,5 @@
 """The schema, its migrations and the demo data, on SQLite and PostgreSQL."""
+
 import uuid
 
 import pytest

@@ -1,4 +1,5 @@
 """Working days and Hijri dates."""
+
 from datetime import date
 
 import pytest
@@ -24,7 +25,10 @@ def test_umm_al_qura_date():
 
 @pytest.mark.parametrize(
     "lang, expected",
-    [("ar", "15 جمادى الآخرة 1448 هـ الموافق 25 نوفمبر 2026 م"), ("en", "15 Jumada al-Akhirah 1448 AH, corresponding to 25 November 2026")],
+    [
+        ("ar", "15 جمادى الآخرة 1448 هـ الموافق 25 نوفمبر 2026 م"),
+        ("en", "15 Jumada al-Akhirah 1448 AH, corresponding to 25 November 2026"),
+    ],
 )
 def test_dual_date_in_each_language(app, lang, expected):
     from flask import session

@@ -1,4 +1,5 @@
 """Document delivery (توصيل الوثائق): the beneficiary's request, tracking, cancelling."""
+
 import pytest
 from peewee import IntegrityError
 
@@ -78,7 +79,16 @@ def test_request_review_confirm_and_print(app, citizen):
     doc_id = document_id(app)
     form = citizen.page(f"/delivery/request/{doc_id}")
     assert form.status == 200
-    for label in ["العنوان الوطني", "العنوان المختصر", "رقم المبنى", "اسم الشارع", "الحي", "المدينة", "الرمز البريدي", "الرقم الإضافي"]:
+    for label in [
+        "العنوان الوطني",
+        "العنوان المختصر",
+        "رقم المبنى",
+        "اسم الشارع",
+        "الحي",
+        "المدينة",
+        "الرمز البريدي",
+        "الرقم الإضافي",
+    ]:
         assert label in form.text
     assert form.one("#mobile")["value"] == "0500000008"
 
@@ -281,9 +291,12 @@ def test_each_change_notifies_the_beneficiary(app, citizen):
     number = delivery(app, delivery_id).tracking_number
     officer_moves(app, delivery_id, "preparing", "handed_to_post")
     with app.app_context(), models.db.connection_context():
-        texts = [m.body for m in models.OutboxMessage.select().where(
-            (models.OutboxMessage.recipient == "0500000008") & (models.OutboxMessage.body.contains(number))
-        ).order_by(models.OutboxMessage.id)]
+        texts = [
+            m.body
+            for m in models.OutboxMessage.select()
+            .where((models.OutboxMessage.recipient == "0500000008") & (models.OutboxMessage.body.contains(number)))
+            .order_by(models.OutboxMessage.id)
+        ]
     assert texts == [
         f"الشحنة {number}: تم استلام الطلب.",
         f"الشحنة {number}: قيد التجهيز.",

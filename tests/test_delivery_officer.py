@@ -1,4 +1,5 @@
 """«طلبات التوصيل»: the delivery officer's list, inline status changes, conflicts."""
+
 from datetime import timedelta
 
 import pytest
@@ -188,7 +189,7 @@ def test_filters_by_status_city_date_and_search(app, citizen, resident, officer)
     assert shown("/officer/deliveries?q=٢٠٠٠٠٠٠٠٠٦") == {jeddah}
     page = officer.page("/officer/deliveries?city=jeddah")
     assert tab_count(page, "") == "1" and tab_count(page, "preparing") == "1"
-    assert page.one('#city option[selected]')["value"] == "jeddah"
+    assert page.one("#city option[selected]")["value"] == "jeddah"
 
 
 def test_keyset_pagination(app, officer):
@@ -205,7 +206,7 @@ def test_keyset_pagination(app, officer):
     page = officer.page(next_link["href"])
     assert [tr["id"] for tr in page.select("tbody tr")] == [f"delivery-{i}" for i in reversed(ids[:3])]
     assert not page.select('a[rel="next"]')
-    assert page.select('.pagination a')[0].text == "الصفحة الأولى"
+    assert page.select(".pagination a")[0].text == "الصفحة الأولى"
 
 
 def test_move_several_rows_at_once(app, officer):
@@ -242,7 +243,9 @@ def test_the_officer_cannot_hand_over_at_the_branch(app, citizen, officer):
     page = officer.page("/officer/deliveries")
     assert not page.select(f"#delivery-{delivery_id} form")
     version = delivery(app, delivery_id).version
-    page = officer.submit(f"/officer/deliveries/{delivery_id}/status", {"status": "collected_at_branch", "version": version})
+    page = officer.submit(
+        f"/officer/deliveries/{delivery_id}/status", {"status": "collected_at_branch", "version": version}
+    )
     assert page.status == 422
     assert "لا يمكن نقل شحنة حالتها «أعيدت إلى الفرع» إلى «استُلمت من الفرع»" in page.text
     assert delivery(app, delivery_id).status == DeliveryStatus.RETURNED
@@ -251,7 +254,11 @@ def test_the_officer_cannot_hand_over_at_the_branch(app, citizen, officer):
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_officer_and_desk_pages_are_well_formed(app, citizen, make_client, lang):
     request_delivery(citizen, document_id(app))
-    for role, url in [("officer", "/officer/deliveries"), ("officer", "/officer/deliveries?status=delivered"), ("desk", "/desk/returned-documents")]:
+    for role, url in [
+        ("officer", "/officer/deliveries"),
+        ("officer", "/officer/deliveries?status=delivered"),
+        ("desk", "/desk/returned-documents"),
+    ]:
         client = make_client(role)
         client.submit("/language", {"lang": lang, "next": "/"})
         page = client.page(url)

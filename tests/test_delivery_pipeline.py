@@ -1,4 +1,5 @@
 """The delivery status pipeline: allowed and refused moves, attempts, notes."""
+
 import pytest
 
 from domain.delivery import pipeline

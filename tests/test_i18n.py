@@ -1,4 +1,5 @@
 """Arabic first, English complete."""
+
 import pytest
 
 from scripts.translations import problems

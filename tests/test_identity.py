@@ -1,4 +1,5 @@
 """IDs, iqama numbers, phone numbers and digits as people type them."""
+
 import pytest
 
 from domain.identity import (

@@ -1,4 +1,5 @@
 """Messages and requests, the beneficiary's side: write, send, follow, reply, withdraw."""
+
 import os
 from datetime import timedelta
 
@@ -175,8 +176,12 @@ def test_sending_notifies_the_beneficiary(citizen, data):
     reference = create_request(citizen)
     home = citizen.page("/")
     assert home.one(".badge").text.startswith("1")
-    sms = models.OutboxMessage.select().where(models.OutboxMessage.recipient == "0500000008").order_by(
-        models.OutboxMessage.id.desc()).first()
+    sms = (
+        models.OutboxMessage.select()
+        .where(models.OutboxMessage.recipient == "0500000008")
+        .order_by(models.OutboxMessage.id.desc())
+        .first()
+    )
     assert reference in sms.body and "استُلم طلبك" in sms.body
 
 
@@ -234,14 +239,17 @@ def test_errors_are_in_english_on_english_pages(citizen):
     assert_well_formed(page)
 
 
-@pytest.mark.parametrize("tamper", [
-    {"submission_token": ""},
-    {"submission_token": "short"},
-    {"service": "passport_renew\x00"},
-    {"sector": "passports\x00"},
-    {"sector": "' OR 1=1 --"},
-    {"service": "x" * 5000},
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"submission_token": ""},
+        {"submission_token": "short"},
+        {"service": "passport_renew\x00"},
+        {"sector": "passports\x00"},
+        {"sector": "' OR 1=1 --"},
+        {"service": "x" * 5000},
+    ],
+)
 def test_a_tampered_form_is_refused_clearly(citizen, tamper):
     page = send_request(citizen, **tamper)
     assert page.status == 422
@@ -292,12 +300,15 @@ def test_attachments_are_hidden_from_everyone_else(citizen, resident, agent, des
     assert make_client().get(url).status_code == 302  # not signed in: to the sign-in page
 
 
-@pytest.mark.parametrize("files, message", [
-    ([(b"just some text, named like a PDF", "letter.pdf")], "ليس من الأنواع المقبولة"),
-    ([(b"MZ\x90\x00 executable", "photo.png")], "ليس من الأنواع المقبولة"),
-    ([(b"%PDF-" + b"0" * (2 * 1024 * 1024), "big.pdf")], "أكبر من 2 ميجابايت"),
-    ([(PDF_BYTES, f"{n}.pdf") for n in range(4)], "أرفق 3 ملفات على الأكثر"),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ([(b"just some text, named like a PDF", "letter.pdf")], "ليس من الأنواع المقبولة"),
+        ([(b"MZ\x90\x00 executable", "photo.png")], "ليس من الأنواع المقبولة"),
+        ([(b"%PDF-" + b"0" * (2 * 1024 * 1024), "big.pdf")], "أكبر من 2 ميجابايت"),
+        ([(PDF_BYTES, f"{n}.pdf") for n in range(4)], "أرفق 3 ملفات على الأكثر"),
+    ],
+)
 def test_bad_attachments_are_refused_and_must_be_selected_again(citizen, files, message, app):
     stored_before = set(os.listdir(app.config["UPLOAD_FOLDER"]))
     page = send_request(citizen, files=files)
@@ -368,7 +379,8 @@ def test_my_requests_lists_newest_first_with_number_service_status_and_dates(cit
     older = create_request(citizen, service="passport_renew", subject="الأول")
     newer = create_request(citizen, service="iqama_renew", subject="الثاني")
     models.ServiceRequest.update(created_at=models.utcnow() - timedelta(hours=1)).where(
-        models.ServiceRequest.reference == older).execute()
+        models.ServiceRequest.reference == older
+    ).execute()
     page = citizen.page("/messages")
     rows = page.select("tbody tr")
     assert [row.select_one("bdi").text for row in rows] == [newer, older]
@@ -466,7 +478,8 @@ def test_branch_visit_shows_book_an_appointment(citizen, data):
     reference = create_request(citizen)
     assert "حجز موعد" not in citizen.page(f"/messages/{reference}").text
     models.ServiceRequest.update(status=models.RequestStatus.NEEDS_VISIT).where(
-        models.ServiceRequest.reference == reference).execute()
+        models.ServiceRequest.reference == reference
+    ).execute()
     page = citizen.page(f"/messages/{reference}")
     link = page.one(f'a[href="/appointments/book?request={reference}"]')
     assert link.text.strip() == "حجز موعد"
@@ -477,10 +490,17 @@ def test_branch_visit_shows_book_an_appointment(citizen, data):
 # --- Someone else's request -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix, method", [
-    ("", "get"), ("/sent", "get"), ("/confirmation.pdf", "get"), ("/withdraw", "get"),
-    ("/reply", "post"), ("/withdraw", "post"),
-])
+@pytest.mark.parametrize(
+    "suffix, method",
+    [
+        ("", "get"),
+        ("/sent", "get"),
+        ("/confirmation.pdf", "get"),
+        ("/withdraw", "get"),
+        ("/reply", "post"),
+        ("/withdraw", "post"),
+    ],
+)
 def test_another_beneficiarys_request_does_not_exist(citizen, resident, suffix, method):
     reference = create_request(citizen)
     url = f"/messages/{reference}{suffix}"
@@ -514,4 +534,3 @@ def test_control_characters_in_text_are_dropped_not_an_error(citizen, data):
 
 def test_staff_cannot_send_requests(agent):
     assert agent.page("/messages/new").status == 403
-

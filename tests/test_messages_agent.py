@@ -1,4 +1,5 @@
 """Messages and requests, the sector's side: the inbox, take, reply, status, conflicts."""
+
 from datetime import timedelta
 
 import pytest
@@ -94,7 +95,9 @@ def test_inbox_filters_by_status_service_and_overdue(agent, data):
     assert "أغلق" not in default  # finished requests are not in the default (open) view
     assert "أغلق" in agent.page("/sector/inbox?status=all").text
     assert [td.text for td in agent.page("/sector/inbox?status=answered").select("tbody td:nth-child(3)")] == ["أجيب"]
-    assert [td.text for td in agent.page("/sector/inbox?service=iqama_renew").select("tbody td:nth-child(3)")] == ["في الموعد"]
+    assert [td.text for td in agent.page("/sector/inbox?service=iqama_renew").select("tbody td:nth-child(3)")] == [
+        "في الموعد"
+    ]
 
     overdue = agent.page("/sector/inbox?overdue=1")
     assert [td.text for td in overdue.select("tbody td:nth-child(3)")] == ["متأخر جدًا"]
@@ -263,7 +266,10 @@ def test_every_step_is_in_the_history_with_who_and_when(citizen, agent, data):
     timeline = citizen.page(f"/messages/{reference}").select(".timeline > li")
     assert len(timeline) == 4
     assert [li.select_one("strong").text for li in timeline[1:]] == [
-        "نورة سعد القحطاني", "نورة سعد القحطاني", "عبدالله محمد العتيبي"]
+        "نورة سعد القحطاني",
+        "نورة سعد القحطاني",
+        "عبدالله محمد العتيبي",
+    ]
     assert all(li.select_one("time[datetime]") for li in timeline)
     assert "تغيرت الحالة إلى «تمت الإجابة»" in timeline[2].text
 
@@ -276,8 +282,11 @@ def test_an_agent_of_another_sector_finds_nothing(citizen, app, make_client, dat
     traffic_agent = make_staff(app, make_client, "traffic")
     assert traffic_agent.page("/sector/inbox").select("tbody tr") == []
     assert traffic_agent.page(f"/sector/requests/{reference}").status == 404
-    for action, values in (("take", {"version": "1"}), ("status", {"version": "1", "status": S.CLOSED}),
-                           ("reply", {"version": "1", "body": "x", "reply_status": S.ANSWERED})):
+    for action, values in (
+        ("take", {"version": "1"}),
+        ("status", {"version": "1", "status": S.CLOSED}),
+        ("reply", {"version": "1", "body": "x", "reply_status": S.ANSWERED}),
+    ):
         assert traffic_agent.submit(f"/sector/requests/{reference}/{action}", values).status == 404
     attachment = models.Attachment.get()
     assert traffic_agent.get(f"/messages/{reference}/attachments/{attachment.id}").status_code == 404
@@ -314,8 +323,13 @@ def test_every_messages_page_speaks_only_its_language(citizen, agent, lang, data
         client.submit("/language", {"lang": lang, "next": "/"})
     pages = {
         url: citizen.page(url)
-        for url in ("/messages", "/messages/new?sector=passports", f"/messages/{reference}/sent",
-                    f"/messages/{reference}", f"/messages/{reference}/withdraw")
+        for url in (
+            "/messages",
+            "/messages/new?sector=passports",
+            f"/messages/{reference}/sent",
+            f"/messages/{reference}",
+            f"/messages/{reference}/withdraw",
+        )
     }
     pages.update({url: agent.page(url) for url in ("/sector/inbox", f"/sector/requests/{reference}")})
     pages["422"] = send_request(citizen, subject="", files=[(b"text", "a.pdf")])

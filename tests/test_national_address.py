@@ -1,4 +1,5 @@
 """The national address checks, field by field, as plain functions."""
+
 import pytest
 
 from domain.delivery import address

@@ -1,4 +1,5 @@
 """The shared PDF machinery: Arabic text shaped and in reading order, local assets only."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """Every reachable page: in its own language, light, and honest about htmx."""
+
 import pytest
 
 from tests.crawl import crawl, detail_pages, foreign_words

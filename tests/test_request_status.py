@@ -1,4 +1,5 @@
 """The request pipeline as plain functions: transitions, deadlines, guarded changes."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -13,20 +14,23 @@ from tests.messaging import data, insert_request  # noqa: F401 (fixture)
 S = models.RequestStatus
 
 
-@pytest.mark.parametrize("from_status, to_status, allowed", [
-    (S.NEW, S.IN_PROGRESS, True),
-    (S.NEW, S.ANSWERED, True),
-    (S.IN_PROGRESS, S.ANSWERED, True),
-    (S.ANSWERED, S.CLOSED, True),
-    (S.ANSWERED, S.IN_PROGRESS, True),
-    (S.IN_PROGRESS, S.NEEDS_VISIT, True),
-    (S.NEEDS_VISIT, S.CLOSED, True),
-    (S.IN_PROGRESS, S.NEW, False),
-    (S.CLOSED, S.IN_PROGRESS, False),
-    (S.WITHDRAWN, S.IN_PROGRESS, False),
-    (S.NEW, S.WITHDRAWN, False),  # only the beneficiary withdraws
-    (S.NEW, "deleted", False),
-])
+@pytest.mark.parametrize(
+    "from_status, to_status, allowed",
+    [
+        (S.NEW, S.IN_PROGRESS, True),
+        (S.NEW, S.ANSWERED, True),
+        (S.IN_PROGRESS, S.ANSWERED, True),
+        (S.ANSWERED, S.CLOSED, True),
+        (S.ANSWERED, S.IN_PROGRESS, True),
+        (S.IN_PROGRESS, S.NEEDS_VISIT, True),
+        (S.NEEDS_VISIT, S.CLOSED, True),
+        (S.IN_PROGRESS, S.NEW, False),
+        (S.CLOSED, S.IN_PROGRESS, False),
+        (S.WITHDRAWN, S.IN_PROGRESS, False),
+        (S.NEW, S.WITHDRAWN, False),  # only the beneficiary withdraws
+        (S.NEW, "deleted", False),
+    ],
+)
 def test_transitions(from_status, to_status, allowed):
     assert pipeline.can_move(from_status, to_status) is allowed
 

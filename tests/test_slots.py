@@ -1,4 +1,5 @@
 """The appointment rules as plain functions: hours, open days, seats, one per service."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -47,7 +48,10 @@ def first_open_day_after(branch_row, day):
     "code, choose",
     [
         ("past", lambda north, days: (today() - timedelta(days=1), None)),
-        ("closed", lambda north, days: (next(d for d in (days[0] + timedelta(n) for n in range(7)) if d.weekday() == 4), None)),
+        (
+            "closed",
+            lambda north, days: (next(d for d in (days[0] + timedelta(n) for n in range(7)) if d.weekday() == 4), None),
+        ),
         ("beyond", lambda north, days: (first_open_day_after(north, days[-1]), None)),
         ("bad_time", lambda north, days: (days[1], "07:31")),
         ("bad_time", lambda north, days: (days[1], "14:30")),
@@ -77,9 +81,11 @@ def test_a_started_slot_cannot_be_booked(db):
 def test_a_branch_that_does_not_give_the_service_is_refused(db):
     evening = branch("passports_riyadh_south_evening")
     offered = {row.service_id for row in evening.offered}
-    missing = models.Service.select().where(
-        (models.Service.sector == evening.sector) & models.Service.id.not_in(list(offered))
-    ).first()
+    missing = (
+        models.Service.select()
+        .where((models.Service.sector == evening.sector) & models.Service.id.not_in(list(offered)))
+        .first()
+    )
     with pytest.raises(booking.BookingError) as refused:
         booking.check_choice(evening, missing, next_open_day(), None)
     assert refused.value.code == "not_offered"
@@ -135,8 +141,13 @@ def test_the_database_itself_refuses_overbooking_and_a_second_active_appointment
     with pytest.raises(IntegrityError):
         with db.atomic():
             models.Appointment.create(
-                number="A0000-000001", user=first.user, branch=north, service=issue,
-                slot=slot, date=day, start="09:00",
+                number="A0000-000001",
+                user=first.user,
+                branch=north,
+                service=issue,
+                slot=slot,
+                date=day,
+                start="09:00",
             )
 
 
@@ -165,11 +176,17 @@ def test_a_full_day_shows_no_free_time_and_other_branches_are_offered(db):
 def fill_branch(the_branch, the_service):
     """Take every seat of every slot of the window at a branch."""
     rows = [
-        {"branch": the_branch, "service": the_service, "date": day, "start": start,
-         "capacity": the_service.slot_capacity, "taken": the_service.slot_capacity}
+        {
+            "branch": the_branch,
+            "service": the_service,
+            "date": day,
+            "start": start,
+            "capacity": the_service.slot_capacity,
+            "taken": the_service.slot_capacity,
+        }
         for day in booking.open_days(the_branch, now_riyadh())
         for start in booking.slot_starts(the_branch, the_service)
     ]
     with models.db.atomic():
         for start in range(0, len(rows), 200):
-            models.Slot.insert_many(rows[start:start + 200]).execute()
+            models.Slot.insert_many(rows[start : start + 200]).execute()

@@ -1,4 +1,5 @@
 """One blueprint per capability."""
+
 from views import admin, appointments, auth, delivery, dev, messages, portal
 
 

@@ -1,4 +1,5 @@
 """Who is signed in, and which views they may open."""
+
 from functools import wraps
 
 from flask import abort, g, redirect, request, session, url_for

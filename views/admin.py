@@ -1,4 +1,5 @@
 """The administrator's overview."""
+
 from flask import Blueprint, render_template
 from peewee import fn
 

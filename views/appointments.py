@@ -1,4 +1,5 @@
 """Appointments (المواعيد): booking a branch visit, changing or cancelling it, the slip."""
+
 import re
 from datetime import date
 
@@ -194,10 +195,14 @@ class BookingState:
 
     def query(self, **changes):
         """The query string of these answers, for links to a step or to another branch."""
-        values = {"request": self.service_request.reference} if self.service_request else {
-            "sector": self.sector and self.sector.code,
-            "service": self.service and self.service.code,
-        }
+        values = (
+            {"request": self.service_request.reference}
+            if self.service_request
+            else {
+                "sector": self.sector and self.sector.code,
+                "service": self.service and self.service.code,
+            }
+        )
         values.update(
             region=self.region and self.region.code,
             branch=self.branch and self.branch.code,
@@ -273,8 +278,14 @@ def confirm():
         return page, status
     try:
         appointment = booking.book(
-            g.user, state.branch, state.service, state.day, state.start,
-            service_request=state.service_request, token=token or None, now=state.now,
+            g.user,
+            state.branch,
+            state.service,
+            state.day,
+            state.start,
+            service_request=state.service_request,
+            token=token or None,
+            now=state.now,
         )
     except booking.BookingError as error:
         if error.code == "taken":
@@ -291,9 +302,15 @@ def confirm():
         page = render_template("appointments/book.html", state=state, step=None, active=active)
         return page, status
     if getattr(appointment, "just_booked", False):
-        tell(appointment, _l("Appointment %(number)s is booked for %(date)s at %(time)s.",
-                             number=appointment.number, date=LazyString(format_dual, appointment.date),
-                             time=appointment.start))
+        tell(
+            appointment,
+            _l(
+                "Appointment %(number)s is booked for %(date)s at %(time)s.",
+                number=appointment.number,
+                date=LazyString(format_dual, appointment.date),
+                time=appointment.start,
+            ),
+        )
     return redirect_after_post(url_for("appointments.show", number=appointment.number))
 
 
@@ -303,9 +320,7 @@ def tell(appointment, message):
 
 
 def own_appointment(number):
-    return get_or_404(
-        Appointment.select().where((Appointment.number == number) & (Appointment.user == g.user))
-    )
+    return get_or_404(Appointment.select().where((Appointment.number == number) & (Appointment.user == g.user)))
 
 
 @bp.route("/appointments/<number>")
@@ -397,8 +412,15 @@ def change(number):
             state._times = booking.free_times(state.branch, state.service, state.day, state.now)
             status = 409
         else:
-            tell(moved, _l("Appointment %(number)s is moved to %(date)s at %(time)s.",
-                           number=moved.number, date=LazyString(format_dual, moved.date), time=moved.start))
+            tell(
+                moved,
+                _l(
+                    "Appointment %(number)s is moved to %(date)s at %(time)s.",
+                    number=moved.number,
+                    date=LazyString(format_dual, moved.date),
+                    time=moved.start,
+                ),
+            )
             flash(_("Appointment %(number)s is moved.", number=appointment.number), "success")
             return redirect_after_post(url_for("appointments.show", number=appointment.number))
     elif request.method == "POST" and state.errors:
@@ -431,9 +453,7 @@ def slip_context(appointment):
 def slip_pdf(appointment):
     """The slip's PDF: rendered once per version and language, then served from the table."""
     lang = str(get_locale())
-    kept = AppointmentSlip.get_or_none(
-        (AppointmentSlip.appointment == appointment) & (AppointmentSlip.lang == lang)
-    )
+    kept = AppointmentSlip.get_or_none((AppointmentSlip.appointment == appointment) & (AppointmentSlip.lang == lang))
     if kept is not None and kept.version == appointment.version:
         return bytes(kept.pdf)
     issued = riyadh_date(appointment.updated_at)
@@ -447,9 +467,7 @@ def slip_pdf(appointment):
 
 def desk_appointment_or_404(number):
     return get_or_404(
-        Appointment.select().where(
-            (Appointment.number == number.upper()) & (Appointment.branch == g.user.branch)
-        )
+        Appointment.select().where((Appointment.number == number.upper()) & (Appointment.branch == g.user.branch))
     )
 
 

@@ -2,6 +2,7 @@
 
 Registered on the ``appointments`` blueprint by ``views.appointments``.
 """
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import _
 
@@ -20,6 +21,7 @@ from views.appointments import (
 )
 from views.printing import pdf_response, render_pdf
 from views.rendering import render_page_or_partial, safe_next
+
 
 def desk_day():
     return parse_day(request.args.get("date")) or today()
@@ -102,8 +104,7 @@ def attendance(number):
         appointment = booking.mark_attendance(appointment, attended == "yes")
     except booking.BookingError as refused:
         error, status = str(refused.message), 409
-    done = _("Appointment %(number)s: %(status)s.", number=appointment.number,
-               status=STATUS_NAMES[appointment.status])
+    done = _("Appointment %(number)s: %(status)s.", number=appointment.number, status=STATUS_NAMES[appointment.status])
     if request.htmx:
         return render_page_or_partial(
             "partials/appointments/desk_row.html",
@@ -127,9 +128,7 @@ def attendance(number):
 def desk_slips():
     """Print all the day's slips as one PDF, one slip a page («طباعة مواعيد اليوم»)."""
     day = desk_day()
-    appointments = [
-        a for a in branch_day(g.user.branch, day) if a.status != AppointmentStatus.CANCELLED
-    ]
+    appointments = [a for a in branch_day(g.user.branch, day) if a.status != AppointmentStatus.CANCELLED]
     slips = [slip_context(appointment) for appointment in appointments]
     pdf = render_pdf("pdf/appointment_slips.html", slips=slips, day=day, branch=g.user.branch)
     return pdf_response(pdf, f"appointments-{day.isoformat()}.pdf")

@@ -1,4 +1,5 @@
 """Signing in with an ID and password, then a one-time code; signing out."""
+
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l

@@ -3,6 +3,7 @@
 The officer's and the branch desk's pages are in ``views.delivery_staff``,
 on the same blueprint.
 """
+
 import secrets
 
 from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
@@ -124,9 +125,7 @@ def confirm(document_id):
     if not form.validate():
         return form_page("delivery/request.html", 422, form=form, **context)
     try:
-        delivery, created = service.request_delivery(
-            g.user, document, form.cleaned(), form.submission_token.data
-        )
+        delivery, created = service.request_delivery(g.user, document, form.cleaned(), form.submission_token.data)
     except service.Refused as refused:
         flash(str(refused.message), "error")
         return redirect_after_post(url_for("delivery.index"))
@@ -164,9 +163,7 @@ def beneficiary_move(delivery_id, target, done_message):
     """Cancel, or switch to collecting at the branch, then go back to the tracking page."""
     delivery = own_delivery(delivery_id)
     try:
-        service.move(
-            delivery.id, request.form.get("version", type=int), target, g.user, pipeline.BENEFICIARY
-        )
+        service.move(delivery.id, request.form.get("version", type=int), target, g.user, pipeline.BENEFICIARY)
         flash(done_message, "success")
     except service.Refused as refused:
         flash(str(refused.message), "error")

@@ -1,4 +1,5 @@
 """The national address form: WTForms fields checked by domain.delivery.address."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
@@ -32,9 +33,7 @@ class AddressForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cities = (
-            City.select(City, Region).join(Region).order_by(Region.position, City.position, City.id)
-        )
+        cities = City.select(City, Region).join(Region).order_by(Region.position, City.position, City.id)
         self.city.choices = [("", _l("Choose the city"))] + [(city.code, city.name) for city in cities]
         self._city_codes = {code for code, _ in self.city.choices if code}
 

@@ -2,6 +2,7 @@
 
 Registered on the ``delivery`` blueprint by ``views.delivery``.
 """
+
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
@@ -143,9 +144,7 @@ def officer_move(delivery_id):
             status=pipeline.label(conflict.current.status),
         )
         return answer_row(row(delivery.id), back, 409, message, "conflict")
-    message = _(
-        "Delivery %(ref)s is now «%(status)s».", ref=moved.tracking_number, status=pipeline.label(moved.status)
-    )
+    message = _("Delivery %(ref)s is now «%(status)s».", ref=moved.tracking_number, status=pipeline.label(moved.status))
     if wants_partial():
         return answer_row(row(moved.id), back, 200, message, "success")
     flash(message, "success")
@@ -219,7 +218,9 @@ def desk_hand_over(delivery_id):
         )
     )
     try:
-        moved = service.move(delivery.id, request.form.get("version", type=int), DeliveryStatus.COLLECTED, g.user, pipeline.DESK)
+        moved = service.move(
+            delivery.id, request.form.get("version", type=int), DeliveryStatus.COLLECTED, g.user, pipeline.DESK
+        )
         flash(_("Delivery %(ref)s: the document was handed over.", ref=moved.tracking_number), "success")
     except (service.Refused, service.Conflict):
         flash(_("This document was already handed over or its delivery changed."), "error")

@@ -1,4 +1,5 @@
 """Demo-only pages: registered only when DEMO_MODE is on, never in production."""
+
 from flask import Blueprint, render_template
 
 from models import OutboxMessage

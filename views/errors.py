@@ -1,4 +1,5 @@
 """Error pages in the page language."""
+
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 

@@ -1,4 +1,5 @@
 """Messages and requests (الرسائل والطلبات): beneficiaries and the sector's agents."""
+
 import os
 import re
 import secrets
@@ -105,8 +106,11 @@ def _chosen_sector(code):
 
 def _render_request_form(form, status=200, files_dropped=False):
     return render_page_or_partial(
-        "messages/new.html", "partials/messages/request_form.html", status,
-        form=form, files_dropped=files_dropped,
+        "messages/new.html",
+        "partials/messages/request_form.html",
+        status,
+        form=form,
+        files_dropped=files_dropped,
     )
 
 
@@ -133,7 +137,9 @@ def _read_attachments(form):
             continue
         kind = next((sig for sig in FILE_SIGNATURES if content.startswith(sig[0])), None)
         if kind is None:
-            form.attachments.errors.append(_file_problem(_("%(name)s is not one of the accepted types (%(types)s)."), name))
+            form.attachments.errors.append(
+                _file_problem(_("%(name)s is not one of the accepted types (%(types)s)."), name)
+            )
             continue
         accepted.append((name, kind[1], kind[2], content))
     return sent, accepted
@@ -150,8 +156,11 @@ def _store_files(service_request, files, written):
             written.append(path)
             handle.write(content)
         Attachment.create(
-            request=service_request, original_name=name, stored_name=stored,
-            content_type=content_type, size=len(content),
+            request=service_request,
+            original_name=name,
+            stored_name=stored,
+            content_type=content_type,
+            size=len(content),
         )
 
 
@@ -163,8 +172,13 @@ def _create_request(form, sector, service, files):
     try:
         with write_transaction():
             service_request = ServiceRequest.create(
-                reference=reference, user=g.user, sector=sector, service=service,
-                subject=form.subject.data, body=form.body.data, due_date=due,
+                reference=reference,
+                user=g.user,
+                sector=sector,
+                service=service,
+                subject=form.subject.data,
+                body=form.body.data,
+                due_date=due,
                 submission_token=form.submission_token.data,
             )
             _store_files(service_request, files, written)
@@ -175,8 +189,11 @@ def _create_request(form, sector, service, files):
         raise
     notify(
         g.user,
-        _l("Your request %(ref)s was received. Expect an answer by %(date)s.", ref=reference,
-           date=LazyString(format_dual, due)),
+        _l(
+            "Your request %(ref)s was received. Expect an answer by %(date)s.",
+            ref=reference,
+            date=LazyString(format_dual, due),
+        ),
         link=url_for("messages.show", reference=reference),
     )
     return service_request
@@ -222,7 +239,9 @@ def new():
         code = form.service.data if CODE_PATTERN.fullmatch(form.service.data) else None
         service = code and Service.get_or_none((Service.code == code) & (Service.sector == sector))
         if service is None:
-            form.service.errors = [_("This service is not one of the chosen sector's services. Choose a service from the list.")]
+            form.service.errors = [
+                _("This service is not one of the chosen sector's services. Choose a service from the list.")
+            ]
             form.service.data = ""
     sent, files = _read_attachments(form)
 
@@ -247,8 +266,12 @@ def service_options():
     sector = _chosen_sector(form.sector.data)
     _prepare_request_form(form, sector)
     return render_page_or_partial(
-        "messages/new.html", "partials/messages/service_options.html",
-        form=form, files_dropped=False, groups=form.service.groups, selected=form.service.data,
+        "messages/new.html",
+        "partials/messages/service_options.html",
+        form=form,
+        files_dropped=False,
+        groups=form.service.groups,
+        selected=form.service.data,
     )
 
 
@@ -277,7 +300,12 @@ def index():
     items = list(query.paginate(page, MY_REQUESTS_PER_PAGE))
     pages = max(1, -(-total // MY_REQUESTS_PER_PAGE))
     return render_template(
-        "messages/index.html", items=items, status=status, page=page, pages=pages, total=total,
+        "messages/index.html",
+        items=items,
+        status=status,
+        page=page,
+        pages=pages,
+        total=total,
         statuses=RequestStatus.ALL,
     )
 
@@ -301,8 +329,11 @@ def confirmation_pdf(reference):
 
 def _render_request(service_request, reply_form=None, status=200):
     return render_page_or_partial(
-        "messages/request.html", "partials/messages/thread.html", status,
-        service_request=service_request, reply_form=reply_form or ReplyForm(formdata=None),
+        "messages/request.html",
+        "partials/messages/thread.html",
+        status,
+        service_request=service_request,
+        reply_form=reply_form or ReplyForm(formdata=None),
     )
 
 
@@ -360,9 +391,7 @@ def withdraw(reference):
 @login_required
 def attachment(reference, attachment_id):
     """Send a request's file to its owner or the sector's agents; to others it does not exist."""
-    service_request = get_or_404(
-        ServiceRequest.select().where(ServiceRequest.reference == valid_reference(reference))
-    )
+    service_request = get_or_404(ServiceRequest.select().where(ServiceRequest.reference == valid_reference(reference)))
     if not _may_see_files(g.user, service_request):
         abort(404)
     item = get_or_404(

@@ -1,4 +1,5 @@
 """The forms of «الرسائل والطلبات»: a new request, replies, status changes."""
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,12 +11,9 @@ from wtforms.widgets import html_params
 from domain.requests import STATUS_LABELS
 
 
-
 def clean_text(value):
     """Typed text without surrounding spaces or NUL characters (which PostgreSQL refuses)."""
     return value.replace("\x00", "").strip() if value else value
-
-
 
 
 class ServiceSelect:
@@ -23,9 +21,7 @@ class ServiceSelect:
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
-        options = render_template(
-            "partials/messages/service_options.html", groups=field.groups, selected=field.data
-        )
+        options = render_template("partials/messages/service_options.html", groups=field.groups, selected=field.data)
         return Markup("<select %s>%s</select>") % (Markup(html_params(name=field.name, **kwargs)), Markup(options))
 
 

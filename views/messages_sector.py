@@ -2,6 +2,7 @@
 
 Registered on the ``messages`` blueprint by ``views.messages``.
 """
+
 import re
 from datetime import date
 
@@ -62,8 +63,14 @@ def inbox():
         next_after = f"{rows[-1].due_date.isoformat()}.{rows[-1].id}"
     filters = {"status": status, "service": service.code if service else "", "overdue": "1" if overdue else ""}
     return render_template(
-        "messages/inbox.html", rows=rows, filters=filters, services=services, next_after=next_after,
-        first_page=after is None, statuses=RequestStatus.ALL, is_overdue=pipeline.is_overdue,
+        "messages/inbox.html",
+        rows=rows,
+        filters=filters,
+        services=services,
+        next_after=next_after,
+        first_page=after is None,
+        statuses=RequestStatus.ALL,
+        is_overdue=pipeline.is_overdue,
         clean={key: value for key, value in filters.items() if value},
     )
 
@@ -73,8 +80,7 @@ def _sector_request(reference):
         abort(404)
     return get_or_404(
         ServiceRequest.select().where(
-            (ServiceRequest.reference == valid_reference(reference))
-            & (ServiceRequest.sector == g.user.sector_id)
+            (ServiceRequest.reference == valid_reference(reference)) & (ServiceRequest.sector == g.user.sector_id)
         )
     )
 
@@ -91,9 +97,14 @@ def _staff_forms(service_request, reply_form=None, status_form=None):
 
 def _render_workspace(service_request, status=200, conflict=False, announce=None, **forms):
     return render_page_or_partial(
-        "messages/agent_request.html", "partials/messages/workspace.html", status, announce,
-        service_request=service_request, conflict=conflict,
-        overdue=pipeline.is_overdue(service_request), **_staff_forms(service_request, **forms),
+        "messages/agent_request.html",
+        "partials/messages/workspace.html",
+        status,
+        announce,
+        service_request=service_request,
+        conflict=conflict,
+        overdue=pipeline.is_overdue(service_request),
+        **_staff_forms(service_request, **forms),
     )
 
 
@@ -106,8 +117,11 @@ def _notify_change(service_request, kind):
     link = url_for("messages.show", reference=service_request.reference)
     label = STATUS_LABELS[service_request.status]
     if kind == "reply":
-        message = _l("The sector replied to your request %(ref)s. Status: %(status)s.",
-                     ref=service_request.reference, status=label)
+        message = _l(
+            "The sector replied to your request %(ref)s. Status: %(status)s.",
+            ref=service_request.reference,
+            status=label,
+        )
     else:
         message = _l("Your request %(ref)s is now: %(status)s.", ref=service_request.reference, status=label)
     notify(service_request.user, message, link=link)
@@ -197,4 +211,3 @@ def agent_reply(reference):
         form.reply_status.errors = [_("Choose one of the statuses in the list.")]
         return _render_workspace(service_request, 422, reply_form=form)
     return _after_staff_change(service_request)
-

@@ -1,4 +1,5 @@
 """The portal's own pages: home, «خدمات», «الخدمات العامة», language, notifications."""
+
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
 from models import Notification, Role, utcnow

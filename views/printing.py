@@ -3,6 +3,7 @@
 A print template extends ``pdf/base.html``. Assets are resolved from
 ``static/`` on disk; nothing is ever fetched from the network.
 """
+
 import base64
 import hashlib
 import io
@@ -30,7 +31,7 @@ class LocalAssetFetcher(URLFetcher):
             return super().fetch(url, headers)
         path = urlsplit(url).path
         if path.startswith("/static/"):
-            file_path = os.path.realpath(os.path.join(self.static_root, path[len("/static/"):]))
+            file_path = os.path.realpath(os.path.join(self.static_root, path[len("/static/") :]))
             if file_path.startswith(self.static_root + os.sep) and os.path.isfile(file_path):
                 with open(file_path, "rb") as handle:
                     body = handle.read()

@@ -1,4 +1,5 @@
 """Rendering helpers shared by every blueprint: pages or htmx partials, dates."""
+
 import hashlib
 import os
 import re
@@ -117,7 +118,7 @@ def isolate_codes(text):
     so a tracking number does not scramble an Arabic sentence (or the reverse)."""
     parts, last = [], 0
     for match in LATIN_RUN.finditer(text):
-        parts.append(escape(text[last:match.start()]))
+        parts.append(escape(text[last : match.start()]))
         parts.append(Markup('<bdi dir="ltr">%s</bdi>') % match.group(0))
         last = match.end()
     parts.append(escape(text[last:]))

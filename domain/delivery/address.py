@@ -4,6 +4,7 @@ Each check takes what the person typed and returns ``(value, problem)``: the
 value cleaned (Arabic-Indic digits made ASCII, spaces trimmed, letters upper
 case) and a message to show, or None when the value is valid.
 """
+
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -54,9 +55,7 @@ def check_postal_code(value):
 
 
 def check_additional_number(value):
-    return _digits(
-        value, 4, _l("Enter the additional number."), _l("The additional number must be 4 digits.")
-    )
+    return _digits(value, 4, _l("Enter the additional number."), _l("The additional number must be 4 digits."))
 
 
 def _words(value, empty, too_long, max_length=100):

@@ -4,6 +4,7 @@ Plain data and functions, no database: the operations in ``service`` ask
 ``refusal`` before they write, and the officer's page offers only
 ``allowed_next`` statuses.
 """
+
 from flask_babel import lazy_gettext as _l
 
 from models import DeliveryStatus as S
@@ -90,8 +91,7 @@ def allowed_next(current, actor, attempts=0, max_attempts=3):
     return [
         target
         for target in S.ALL
-        if target != current
-        and refusal(current, target, actor, attempts, max_attempts, note="-") is None
+        if target != current and refusal(current, target, actor, attempts, max_attempts, note="-") is None
     ]
 
 

@@ -109,9 +109,7 @@ def _tell(delivery, target, note=""):
             reason=note,
         )
     else:
-        message = _l(
-            "Delivery %(ref)s: %(status)s.", ref=delivery.tracking_number, status=pipeline.label(target)
-        )
+        message = _l("Delivery %(ref)s: %(status)s.", ref=delivery.tracking_number, status=pipeline.label(target))
     notify(delivery.user, message, link=link)
 
 
@@ -139,9 +137,7 @@ def request_delivery(user, document, cleaned, token):
             taken = (
                 Document.update(status=DocumentStatus.IN_DELIVERY)
                 .where(
-                    (Document.id == document.id)
-                    & (Document.user == user)
-                    & (Document.status == DocumentStatus.READY)
+                    (Document.id == document.id) & (Document.user == user) & (Document.status == DocumentStatus.READY)
                 )
                 .execute()
             )
@@ -160,9 +156,7 @@ def request_delivery(user, document, cleaned, token):
             DeliveryEvent.create(delivery=delivery, author=user, to_status=DeliveryStatus.RECEIVED)
             _tell(delivery, DeliveryStatus.RECEIVED)
     except (Refused, IntegrityError):
-        existing = token and Delivery.get_or_none(
-            (Delivery.submission_token == token) & (Delivery.user == user)
-        )
+        existing = token and Delivery.get_or_none((Delivery.submission_token == token) & (Delivery.user == user))
         if existing:
             return existing, False
         raise
@@ -199,9 +193,7 @@ def move(delivery_id, version, target, author, actor, note=""):
         )
         if not updated:
             raise Conflict(Delivery.get_by_id(delivery.id))
-        DeliveryEvent.create(
-            delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note
-        )
+        DeliveryEvent.create(delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note)
         document_status = pipeline.document_status_after(target)
         if document_status:
             Document.update(status=document_status).where(
@@ -229,9 +221,7 @@ def change_address(delivery, version, author, cleaned):
         updated = (
             Delivery.update(version=Delivery.version + 1, updated_at=utcnow(), **address_values(cleaned))
             .where(
-                (Delivery.id == delivery.id)
-                & (Delivery.version == version)
-                & Delivery.status.in_(pipeline.CHANGEABLE)
+                (Delivery.id == delivery.id) & (Delivery.version == version) & Delivery.status.in_(pipeline.CHANGEABLE)
             )
             .execute()
         )
@@ -338,11 +328,7 @@ def officer_counts(city=None, day=None, search=None):
         if day:
             start, end = riyadh_day_bounds(day)
             query = query.where((Delivery.created_at >= start) & (Delivery.created_at < end))
-    counted = (
-        query.select(Delivery.status, fn.COUNT(Delivery.id).alias("count"))
-        .group_by(Delivery.status)
-        .dicts()
-    )
+    counted = query.select(Delivery.status, fn.COUNT(Delivery.id).alias("count")).group_by(Delivery.status).dicts()
     counts = {status: 0 for status in DeliveryStatus.ALL}
     for row in counted:
         counts[row["status"]] = row["count"]

@@ -4,6 +4,7 @@ Two letters for the service (RR: registered item), an eight-digit serial, a
 check digit, and SA for Saudi Arabia. The serial is the Hijri year's last two
 digits and the year's sequence, handed out by the shared reference counter.
 """
+
 import re
 
 from domain.references import next_reference

@@ -1,4 +1,5 @@
 """Real Chromium (Debian's) driven by Playwright against the app served on loopback."""
+
 import threading
 
 import pytest
@@ -53,9 +54,7 @@ def javascript(request):
 @pytest.fixture
 def browser_page(app, chromium, live_server, javascript):
     """A fresh browser tab (its own cookies) with JavaScript on or off."""
-    context = chromium.new_context(
-        base_url=live_server, java_script_enabled=javascript, locale="ar-SA"
-    )
+    context = chromium.new_context(base_url=live_server, java_script_enabled=javascript, locale="ar-SA")
     context.set_default_timeout(10000)
     page = context.new_page()
     page.javascript = javascript

@@ -1,5 +1,6 @@
 """axe-core (WCAG 2.2 A and AA) on every reachable page, both languages, JS on and off;
 and every page fits a 320 px wide phone without scrolling sideways."""
+
 import os
 import shutil
 
@@ -25,8 +26,7 @@ def reachable_urls(make_client, role, populated=None):
 def violations(page):
     result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     return [
-        f"{v['id']}: {v['help']} — {[node['target'] for node in v['nodes']][:3]}"
-        for v in result.response["violations"]
+        f"{v['id']}: {v['help']} — {[node['target'] for node in v['nodes']][:3]}" for v in result.response["violations"]
     ]
 
 
@@ -112,7 +112,9 @@ def test_pages_fit_a_320px_phone(populated, chromium, live_server, make_client, 
 
 
 def test_the_axe_check_catches_a_missing_label(axe_page):
-    axe_page.set_content('<html lang="ar" dir="rtl"><head><title>t</title></head><body><main><input type="text"></main></body></html>')
+    axe_page.set_content(
+        '<html lang="ar" dir="rtl"><head><title>t</title></head><body><main><input type="text"></main></body></html>'
+    )
     assert any(problem.startswith("label") for problem in violations(axe_page))
 
 
@@ -132,7 +134,9 @@ def test_readme_screenshots(chromium, live_server, app):
         page.get_by_label("القطاع").select_option("passports")
         page.get_by_label("الخدمة").select_option("passport_renew")
         page.get_by_label("الموضوع").fill("تجديد جواز السفر")
-        shots.append(("new-request.png", page.screenshot(path=os.path.join(ARTIFACTS, "new-request.png"), full_page=True)))
+        shots.append(
+            ("new-request.png", page.screenshot(path=os.path.join(ARTIFACTS, "new-request.png"), full_page=True))
+        )
     finally:
         context.close()
     for name, data in shots:

@@ -1,4 +1,5 @@
 """Booking a branch visit, printing its slip, and the desk marking attendance, in real Chromium."""
+
 import re
 
 from playwright.sync_api import expect
@@ -33,8 +34,14 @@ def test_beneficiary_books_through_every_step_and_prints_the_slip(browser_page, 
     page.locator("#time-0930").check()
     if page.javascript:
         # Each choice was pushed to the history, so the URL holds every answer.
-        answers = ["sector=passports", "service=passport_issue", "region=riyadh", f"branch={NORTH}",
-                   f"date={day.isoformat()}", "time=09%3A30"]
+        answers = [
+            "sector=passports",
+            "service=passport_issue",
+            "region=riyadh",
+            f"branch={NORTH}",
+            f"date={day.isoformat()}",
+            "time=09%3A30",
+        ]
         expect(page).to_have_url(re.compile("".join(f"(?=.*{re.escape(a)})" for a in answers)))
         # Back goes to the previous answer, rebuilt as a whole page.
         with page.expect_response(lambda r: "hx-history-restore-request" in r.request.headers):

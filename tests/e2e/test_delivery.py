@@ -1,5 +1,6 @@
 """Document delivery in real Chromium, with JavaScript on and off: the beneficiary
 requests it, the officer moves it to «تم التسليم», the tracking page shows every step."""
+
 import re
 
 from playwright.sync_api import expect

@@ -1,5 +1,6 @@
 """Messages and requests in real Chromium, with JavaScript on and off:
 choose the sector, see the services change, send, print, answer, follow."""
+
 import re
 
 from axe_playwright_python.sync_playwright import Axe

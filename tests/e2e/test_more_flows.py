@@ -1,5 +1,6 @@
 """The remaining beneficiary flows, in Chromium with JavaScript on and off:
 withdraw a request, reschedule and cancel an appointment, cancel a delivery."""
+
 import re
 
 from playwright.sync_api import expect
@@ -33,7 +34,10 @@ def test_reschedule_then_cancel_an_appointment(populated, browser_page):
     expect(times.first).to_be_visible()
     # Pick a time other than the one held now, so the seat really moves.
     for index in range(times.count()):
-        if times.nth(index).get_attribute("value") != old_start or page.locator('input[name="date"]:checked').get_attribute("value") != old_day.isoformat():
+        if (
+            times.nth(index).get_attribute("value") != old_start
+            or page.locator('input[name="date"]:checked').get_attribute("value") != old_day.isoformat()
+        ):
             times.nth(index).check()
             break
     if not page.javascript:

@@ -1,4 +1,5 @@
 """Signing in and reaching «الخدمات العامة» in real Chromium, with and without JavaScript."""
+
 import re
 
 from playwright.sync_api import expect
