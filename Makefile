@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-FLASK := $(VENV)/bin/flask --app app
+FLASK := $(VENV)/bin/flask --app app:create_app
 HTMX_VERSION := 2.0.11
 HTMX_SHA256 := 165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e
 HTMX_JS := static/vendor/htmx.min.js
@@ -10,7 +10,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
 TEST_PACKAGES := chromium poppler-utils
 PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-test system-deps system-deps-test translations compile-translations bench clean
+.PHONY: run test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
 
 run: install
 	TAWASUL_DEMO=1 $(FLASK) db upgrade
@@ -28,6 +28,15 @@ test: install-test
 	else \
 		echo "PostgreSQL run skipped: no server at $(PG_DEFAULT_URL) and TEST_DATABASE_URL is not set."; \
 	fi
+
+# ruff checks and formats (settings in pyproject.toml); CI runs `make lint` before `make test`.
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 install: system-deps $(VENV)/.installed $(HTMX_JS) compile-translations
 

@@ -109,6 +109,3 @@ def create_app(config=None):
     register_error_handlers(app)
     commands.init_app(app)
     return app
-
-
-app = create_app()

@@ -1,4 +1,4 @@
-"""Command-line tasks: ``flask --app app db upgrade``, ``seed-demo``, ``load-catalog``."""
+"""Command-line tasks: ``flask --app app:create_app db upgrade``, ``seed-demo``, ``load-catalog``."""
 
 import click
 from flask.cli import AppGroup

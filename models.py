@@ -5,7 +5,7 @@ serve the embedded SQLite file and PostgreSQL.
 """
 
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import get_locale
 from peewee import (
@@ -66,7 +66,7 @@ def write_transaction():
 
 
 def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):
@@ -264,6 +264,11 @@ class Notification(BaseModel):
     @property
     def text(self):
         return self.text_en if str(get_locale()) == "en" else self.text_ar
+
+    @classmethod
+    def latest(cls, user, limit=50):
+        """The person's newest notifications first."""
+        return cls.select().where(cls.user == user).order_by(cls.created_at.desc(), cls.id.desc()).limit(limit)
 
 
 class ReferenceCounter(BaseModel):

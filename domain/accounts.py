@@ -8,8 +8,10 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext
 
 from domain.identity import normalize_digits
+from domain.notifier import send_sms
 from models import LoginChallenge, LoginFailure, User, UserSession, utcnow
 
 password_hasher = PasswordHasher()
@@ -71,7 +73,10 @@ def _code_digest(token, code):
 
 
 def start_challenge(user):
-    """Create a one-time code for `user`; return (challenge, code)."""
+    """Create a one-time code for `user` and send it by SMS; return the challenge.
+
+    Any earlier code of the person stops working.
+    """
     code = f"{secrets.randbelow(10**6):06d}"
     token = secrets.token_urlsafe(24)
     LoginChallenge.update(used=True).where(
@@ -83,7 +88,8 @@ def start_challenge(user):
         code_hash=_code_digest(token, code),
         expires_at=utcnow() + timedelta(minutes=current_app.config["OTP_TTL_MINUTES"]),
     )
-    return challenge, code
+    send_sms(user.phone, gettext("Your Tawasul verification code is %(code)s", code=code))
+    return challenge
 
 
 def open_challenge(token):

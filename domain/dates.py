@@ -1,6 +1,6 @@
 """Dates as Saudis read them: Umm al-Qura Hijri beside Gregorian, working days."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
@@ -24,12 +24,12 @@ def today():
 
 def riyadh_date(moment):
     """The Riyadh calendar date of a stored (naive UTC) time."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(RIYADH).date()
+    return moment.replace(tzinfo=UTC).astimezone(RIYADH).date()
 
 
 def riyadh_day_bounds(day):
     """A Riyadh calendar day as a half-open range of stored (naive UTC) times."""
-    start = datetime.combine(day, datetime.min.time(), RIYADH).astimezone(timezone.utc).replace(tzinfo=None)
+    start = datetime.combine(day, datetime.min.time(), RIYADH).astimezone(UTC).replace(tzinfo=None)
     return start, start + timedelta(days=1)
 
 

@@ -7,7 +7,7 @@ message in the outbox table, which is what a demo reads its one-time code from.
 from flask import current_app
 from flask_babel import force_locale
 
-from models import Notification, OutboxMessage
+from models import Notification, OutboxMessage, utcnow
 
 
 class OutboxTransport:
@@ -46,3 +46,8 @@ def notify(user, message, link=""):
     send_sms(user.phone, text_ar)
     if user.email:
         send_email(user.email, text_ar[:200], f"{text_ar}\n\n{text_en}")
+
+
+def mark_all_read(user):
+    """Mark the person's unread notifications read (they have just seen them)."""
+    Notification.update(read_at=utcnow()).where((Notification.user == user) & Notification.read_at.is_null()).execute()

@@ -9,7 +9,6 @@ from wtforms.validators import DataRequired, ValidationError
 
 from domain import accounts
 from domain.identity import national_id_problem, normalize_digits
-from domain.notifier import send_sms
 from models import User
 from views.access import home_for
 from views.rendering import safe_next
@@ -82,8 +81,7 @@ def login():
         else:
             user = User.get_or_none(User.national_id == national_id)
             if accounts.check_password(user, form.password.data):
-                challenge, code = accounts.start_challenge(user)
-                send_sms(user.phone, _("Your Tawasul verification code is %(code)s", code=code))
+                challenge = accounts.start_challenge(user)
                 session["challenge"] = challenge.token
                 return redirect(url_for("auth.verify"), 303)
             for key in throttle_keys(national_id):
@@ -144,8 +142,7 @@ def resend():
         return redirect(url_for("auth.login", expired=1), 303)
     if accounts.seconds_since(challenge.created_at) < RESEND_AFTER_SECONDS:
         return redirect(url_for("auth.verify", wait=1), 303)
-    fresh, code = accounts.start_challenge(challenge.user)
-    send_sms(fresh.user.phone, _("Your Tawasul verification code is %(code)s", code=code))
+    fresh = accounts.start_challenge(challenge.user)
     session["challenge"] = fresh.token
     return redirect(url_for("auth.verify", resent=1), 303)
 

@@ -2,7 +2,8 @@
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
-from models import Notification, Role, utcnow
+from domain.notifier import mark_all_read
+from models import Notification, Role
 from views.access import home_for, login_required, roles_required
 from views.rendering import safe_next
 
@@ -47,13 +48,6 @@ def language():
 @login_required
 def notifications():
     """Show the person's notifications, newest first, and mark them read."""
-    items = list(
-        Notification.select()
-        .where(Notification.user == g.user)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(50)
-    )
-    Notification.update(read_at=utcnow()).where(
-        (Notification.user == g.user) & Notification.read_at.is_null()
-    ).execute()
+    items = list(Notification.latest(g.user))
+    mark_all_read(g.user)
     return render_template("portal/notifications.html", items=items)
