@@ -3,6 +3,19 @@
 Each module ``mNNNN_<name>.py`` defines ``upgrade(database, migrator)``. The
 applied versions are kept in the ``schema_version`` table, so upgrading runs
 only what a database has not seen yet, in order, each in its own transaction.
+
+The rules:
+
+- A migration is frozen once it has landed: it must build the same schema
+  on a fresh database forever, so that every database, old or new, ends up
+  with the same tables whichever migrations it saw.
+- A migration states its own columns and indexes, with peewee model classes
+  private to its module (bound to ``database`` while it runs) or with SQL. It
+  never reads the live models of ``models.py`` for the shape of a table, as
+  they move on after the migration is written.
+- A change of schema (a new table, column or index, or a changed one) is a
+  new numbered migration, together with the change to ``models.py``; the
+  tests compare the migrated schema with the live models.
 """
 
 import importlib
@@ -40,13 +53,19 @@ def applied_versions():
     return {row.version for row in SchemaVersion.select()}
 
 
-def upgrade():
-    """Apply every migration the database lacks; return the names applied."""
+def upgrade(until=None):
+    """Apply every migration the database lacks; return the names applied.
+
+    With ``until``, stop after that version, as a database made by an older
+    release would.
+    """
     models.db.create_tables([SchemaVersion], safe=True)
     done = applied_versions()
     migrator = SchemaMigrator.from_database(models.db.obj)
     newly_applied = []
     for version, name, module in available():
+        if until is not None and version > until:
+            break
         if version in done:
             continue
         with models.db.atomic():
@@ -57,7 +76,12 @@ def upgrade():
 
 
 def add_column_if_missing(migrator, model, field_name):
-    """Add a model's field to its table unless an earlier schema already has it."""
+    """Add a model's field to its table unless an earlier schema already has it.
+
+    ``model`` is a frozen class of the migration, not a live model; a column
+    that is not null needs a ``default`` there to fill the rows already in
+    the table.
+    """
     table = model._meta.table_name
     columns = {column.name for column in models.db.get_columns(table)}
     field = model._meta.fields[field_name]

@@ -1,14 +1,16 @@
-"""Messages and requests: the index the sector's inbox pages through."""
+"""Messages and requests: the index the sector's inbox pages through.
+
+The tables ``servicerequest``, ``requestevent`` and ``attachment`` are made
+by 0001; this adds the (sector, due_date, id) index of the keyset pages.
+"""
 
 from playhouse.migrate import migrate
 
-import models
+TABLE = "servicerequest"
+COLUMNS = ("sector_id", "due_date", "id")
 
 
 def upgrade(database, migrator):
-    database.create_tables([models.ServiceRequest, models.RequestEvent, models.Attachment], safe=True)
-    table = models.ServiceRequest._meta.table_name
-    columns = ["sector_id", "due_date", "id"]
-    existing = {tuple(index.columns) for index in database.get_indexes(table)}
-    if tuple(columns) not in existing:
-        migrate(migrator.add_index(table, columns, False))
+    existing = {tuple(index.columns) for index in database.get_indexes(TABLE)}
+    if COLUMNS not in existing:
+        migrate(migrator.add_index(TABLE, list(COLUMNS), False))

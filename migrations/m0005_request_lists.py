@@ -2,12 +2,11 @@
 
 from playhouse.migrate import migrate
 
-import models
+TABLE = "servicerequest"
+COLUMNS = ("user_id", "created_at", "id")
 
 
 def upgrade(database, migrator):
-    table = models.ServiceRequest._meta.table_name
-    columns = ["user_id", "created_at", "id"]
-    existing = {tuple(index.columns) for index in database.get_indexes(table)}
-    if tuple(columns) not in existing:
-        migrate(migrator.add_index(table, columns, False))
+    existing = {tuple(index.columns) for index in database.get_indexes(TABLE)}
+    if COLUMNS not in existing:
+        migrate(migrator.add_index(TABLE, list(COLUMNS), False))

@@ -1,8 +1,11 @@
 """The schema, its migrations and the demo data, on SQLite and PostgreSQL."""
 
+import ast
 import uuid
+from pathlib import Path
 
 import pytest
+from peewee import Model
 
 import migrations
 import models
@@ -13,26 +16,42 @@ from tests.conftest import TEST_DATABASE_URL
 
 
 @pytest.fixture
-def empty_database(tmp_path, base_app):
-    """A brand-new empty database of the same kind, bound for the test's duration."""
-    if TEST_DATABASE_URL:
-        schema = "mig_" + uuid.uuid4().hex[:8]
-        setup = models.bind_database(TEST_DATABASE_URL)
-        setup.execute_sql(f"CREATE SCHEMA {schema}")
-        setup.close()
-        separator = "&" if "?" in TEST_DATABASE_URL else "?"
-        url = f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    database = models.bind_database(url)
+def fresh_databases(tmp_path, base_app):
+    """Make brand-new empty databases of the same kind; the last one made is bound."""
+    made = []
+
+    def make():
+        name = "mig_" + uuid.uuid4().hex[:8]
+        if TEST_DATABASE_URL:
+            setup = models.bind_database(TEST_DATABASE_URL)
+            setup.execute_sql(f"CREATE SCHEMA {name}")
+            setup.close()
+            separator = "&" if "?" in TEST_DATABASE_URL else "?"
+            url = f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{name}"
+        else:
+            url = f"sqlite:///{tmp_path / (name + '.db')}"
+        if made:
+            made[-1][1].close()
+        database = models.bind_database(url)
+        made.append((name, database))
+        return database
+
     with base_app.app_context():
-        yield database
-    database.close()
+        yield make
+    for _, database in made:
+        database.close()
     if TEST_DATABASE_URL:
         cleanup = models.bind_database(TEST_DATABASE_URL)
-        cleanup.execute_sql(f"DROP SCHEMA {schema} CASCADE")
+        for name, _ in made:
+            cleanup.execute_sql(f"DROP SCHEMA {name} CASCADE")
         cleanup.close()
     models.bind_database(base_app.config["DATABASE_URL"])
+
+
+@pytest.fixture
+def empty_database(fresh_databases):
+    """A brand-new empty database of the same kind, bound for the test's duration."""
+    return fresh_databases()
 
 
 def test_upgrade_builds_an_empty_database_and_is_idempotent(empty_database):
@@ -55,6 +74,110 @@ def test_upgrade_applies_only_what_an_older_database_lacks(empty_database):
     applied = migrations.upgrade()
     assert len(applied) == 1
     assert models.User.select().count() == users
+
+
+LIVE_MODELS = models.FOUNDATION_MODELS + models.APPOINTMENT_MODELS + models.DELIVERY_MODELS
+
+
+def type_family(data_type):
+    """A column's type without its length: VARCHAR(20) and VARCHAR(64) are both varchar."""
+    return data_type.lower().split("(")[0].strip()
+
+
+def schema_of(database):
+    """Every table's columns, indexes and foreign keys, as the database reports them."""
+    schema = {}
+    for table in database.get_tables():
+        schema[table] = {
+            "columns": {
+                column.name: (column.null, type_family(column.data_type)) for column in database.get_columns(table)
+            },
+            "indexes": {
+                (index.name, tuple(index.columns), index.unique, "WHERE" in (index.sql or "").upper())
+                for index in database.get_indexes(table)
+            },
+            "foreign_keys": {
+                (key.column, key.dest_table, key.dest_column, (key.on_delete or "").upper())
+                for key in database.get_foreign_keys(table)
+            },
+        }
+    return schema
+
+
+def live_model_mismatches(database):
+    """What the live models declare that the database lacks: tables, columns, nullability, indexes, keys."""
+    problems = []
+    tables = set(database.get_tables())
+    for model in LIVE_MODELS:
+        table = model._meta.table_name
+        if table not in tables:
+            problems.append(f"{table}: no table")
+            continue
+        columns = {column.name: column for column in database.get_columns(table)}
+        for field in model._meta.sorted_fields:
+            column = columns.get(field.column_name)
+            if column is None:
+                problems.append(f"{table}.{field.column_name}: no column")
+            elif column.null != field.null:
+                problems.append(f"{table}.{field.column_name}: null is {column.null}, the model says {field.null}")
+        indexes = {(tuple(index.columns), index.unique) for index in database.get_indexes(table)}
+        for index in model._meta.fields_to_index():
+            key = (tuple(field.column_name for field in index._expressions), index._unique)
+            if key not in indexes:
+                problems.append(f"{table}: no index on {key[0]} with unique={key[1]}")
+        keys = {(key.column, key.dest_table) for key in database.get_foreign_keys(table)}
+        for field in model._meta.refs:
+            if (field.column_name, field.rel_model._meta.table_name) not in keys:
+                problems.append(f"{table}.{field.column_name}: no foreign key to {field.rel_model._meta.table_name}")
+    return problems
+
+
+def test_a_database_of_the_first_migration_alone_upgrades_to_the_latest_schema(fresh_databases):
+    fresh_databases()
+    migrations.upgrade()
+    latest = schema_of(models.db)
+
+    old = fresh_databases()
+    assert migrations.upgrade(until=1) == ["0001_foundation"]
+    assert migrations.applied_versions() == {1}
+    assert schema_of(old) != latest, "the later migrations change nothing: this test would prove nothing"
+
+    applied = migrations.upgrade()
+    assert applied == [f"{version:04d}_{name}" for version, name, _ in migrations.available()[1:]]
+    upgraded = schema_of(old)
+    assert upgraded.keys() == latest.keys()
+    for table in latest:
+        assert upgraded[table] == latest[table], table
+    assert live_model_mismatches(old) == []
+
+
+def test_the_live_models_agree_with_the_migrated_schema(empty_database):
+    migrations.upgrade()
+    assert live_model_mismatches(empty_database) == []
+
+
+def test_migrations_do_not_read_the_live_models():
+    """A landed migration states its own tables; ``models.utcnow`` is the one thing it may use."""
+    offences = []
+    for path in sorted(Path(migrations.__file__).parent.glob("m[0-9][0-9][0-9][0-9]_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "models":
+                if node.attr != "utcnow":
+                    offences.append(f"{path.name}:{node.lineno}: models.{node.attr}")
+            elif isinstance(node, ast.ImportFrom) and node.module == "models":
+                offences += [
+                    f"{path.name}:{node.lineno}: from models import {alias.name}"
+                    for alias in node.names
+                    if alias.name != "utcnow"
+                ]
+    assert offences == []
+    for _, name, module in migrations.available():
+        public = [
+            key
+            for key, value in vars(module).items()
+            if isinstance(value, type) and issubclass(value, Model) and value is not Model and not key.startswith("_")
+        ]
+        assert public == [], f"{name}: frozen model classes are private to their migration"
 
 
 def test_seed_demo_twice_changes_nothing(empty_database):
