@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,11 +17,11 @@ from models import LoginChallenge, LoginFailure, User, UserSession, utcnow
 password_hasher = PasswordHasher()
 
 
-def hash_password(password):
+def hash_password(password: str) -> str:
     return password_hasher.hash(password)
 
 
-def check_password(user, password):
+def check_password(user: User | None, password: str) -> bool:
     if user is None:
         # Spend the same time as a real check so unknown IDs are not revealed.
         password_hasher.hash(password or "x")
@@ -39,7 +39,7 @@ def _window():
     return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
 
 
-def minutes_locked(key):
+def minutes_locked(key: str) -> int:
     """Minutes left before `key` may try again; 0 when it is not locked."""
     since = utcnow() - _window()
     recent = (
@@ -56,11 +56,11 @@ def minutes_locked(key):
     return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
 
 
-def record_failure(key):
+def record_failure(key: str) -> None:
     LoginFailure.create(key=key)
 
 
-def clear_failures(key):
+def clear_failures(key: str) -> None:
     LoginFailure.delete().where(LoginFailure.key == key).execute()
 
 
@@ -72,7 +72,7 @@ def _code_digest(token, code):
     return hmac.new(key, f"{token}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def start_challenge(user):
+def start_challenge(user: User) -> LoginChallenge:
     """Create a one-time code for `user` and send it by SMS; return the challenge.
 
     Any earlier code of the person stops working.
@@ -92,7 +92,7 @@ def start_challenge(user):
     return challenge
 
 
-def open_challenge(token):
+def open_challenge(token: str | None) -> LoginChallenge | None:
     """The unused, unexpired challenge with this token, or None."""
     if not token:
         return None
@@ -104,11 +104,11 @@ def open_challenge(token):
     return challenge
 
 
-def seconds_since(moment):
+def seconds_since(moment: datetime) -> float:
     return (utcnow() - moment).total_seconds()
 
 
-def check_code(challenge, code):
+def check_code(challenge: LoginChallenge, code: str) -> bool:
     """Spend one attempt on the challenge; True when the code is right."""
     code = normalize_digits(code or "")
     good = hmac.compare_digest(challenge.code_hash, _code_digest(challenge.token, code))
@@ -123,18 +123,18 @@ def check_code(challenge, code):
 # --- Sessions ------------------------------------------------------------
 
 
-def start_session(user):
+def start_session(user: User) -> str:
     """Record a signed-in browser and return its token."""
     token = secrets.token_urlsafe(32)
     UserSession.create(token=token, user=user)
     return token
 
 
-def end_session(token):
+def end_session(token: str | None) -> None:
     UserSession.delete().where(UserSession.token == token).execute()
 
 
-def user_for_session(token):
+def user_for_session(token: str | None) -> User | None:
     if not token:
         return None
     found = UserSession.select(UserSession, User).join(User).where(UserSession.token == token).first()

@@ -37,7 +37,7 @@ def _names(entry, position):
     return {"name_ar": entry["name_ar"], "name_en": entry["name_en"], "position": position}
 
 
-def load_catalog(path=CATALOG_PATH):
+def load_catalog(path: str = CATALOG_PATH) -> None:
     """Load or refresh the catalog; running it twice changes nothing."""
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
@@ -114,6 +114,6 @@ def _load_branches(sector, branch_entries, services, cities):
             ).execute()
 
 
-def national_holidays():
+def national_holidays() -> set[date]:
     """The nationwide days off, as a set of dates."""
     return {row.date for row in Holiday.select(Holiday.date).where(Holiday.branch.is_null())}

@@ -42,13 +42,13 @@ def _demo_hash():
     return _hash_cache[DEMO_PASSWORD]
 
 
-def demo_branch():
+def demo_branch() -> Branch:
     """The Riyadh passports branch the demo desk works at."""
     passports = Sector.get(Sector.code == "passports")
     return Branch.select().where(Branch.sector == passports).order_by(Branch.position).first()
 
 
-def seed_demo(with_catalog=True):
+def seed_demo(with_catalog: bool = True) -> None:
     """Create the catalog, the demo accounts and their documents; safe to re-run."""
     if with_catalog:
         load_catalog()

@@ -5,14 +5,14 @@ import re
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
-def normalize_digits(text):
+def normalize_digits(text: str) -> str:
     """Turn Arabic-Indic and Persian digits into ASCII digits; trim spaces."""
     if text is None:
         return None
     return text.translate(ARABIC_INDIC_DIGITS).strip()
 
 
-def national_id_problem(value):
+def national_id_problem(value: str | None) -> str | None:
     """Say what is wrong with a national ID or iqama number, or None when valid.
 
     Ten digits; the first is 1 for citizens and 2 for residents; the last is a
@@ -35,16 +35,16 @@ def national_id_problem(value):
     return None if total % 10 == 0 else "checksum"
 
 
-def is_valid_national_id(value):
+def is_valid_national_id(value: str | None) -> bool:
     return national_id_problem(value) is None
 
 
-def mask_id(value):
+def mask_id(value: str) -> str:
     """Show only the last four digits: ******0008."""
     return "*" * 6 + value[-4:]
 
 
-def normalize_saudi_mobile(value):
+def normalize_saudi_mobile(value: str | None) -> str | None:
     """Return a mobile number as 05xxxxxxxx, or None when it is not a Saudi mobile."""
     value = re.sub(r"[\s-]", "", normalize_digits(value or ""))
     match = re.fullmatch(r"(?:\+9665|009665|9665|05)(\d{8})", value)

@@ -6,8 +6,9 @@ message in the outbox table, which is what a demo reads its one-time code from.
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 
-from models import Notification, OutboxMessage, utcnow
+from models import Notification, OutboxMessage, User, utcnow
 
 
 class OutboxTransport:
@@ -24,15 +25,15 @@ def transport():
     return TRANSPORTS[current_app.config["NOTIFIER_TRANSPORT"]]()
 
 
-def send_sms(phone, body):
+def send_sms(phone: str, body: str) -> None:
     transport().send("sms", phone, "", body)
 
 
-def send_email(address, subject, body):
+def send_email(address: str, subject: str, body: str) -> None:
     transport().send("email", address, subject, body)
 
 
-def notify(user, message, link=""):
+def notify(user: User, message: LazyString, link: str = "") -> None:
     """Tell a person something: a portal notification, an SMS and an e-mail.
 
     ``message`` is a lazy string (``_l("…", ref=…)``) so it can be rendered in
@@ -48,6 +49,6 @@ def notify(user, message, link=""):
         send_email(user.email, text_ar[:200], f"{text_ar}\n\n{text_en}")
 
 
-def mark_all_read(user):
+def mark_all_read(user: User) -> None:
     """Mark the person's unread notifications read (they have just seen them)."""
     Notification.update(read_at=utcnow()).where((Notification.user == user) & Notification.read_at.is_null()).execute()

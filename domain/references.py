@@ -6,7 +6,7 @@ from domain.dates import hijri_year
 from models import ReferenceCounter, write_transaction
 
 
-def next_reference(kind, prefix, width=6):
+def next_reference(kind: str, prefix: str, width: int = 6) -> str:
     """Hand out the next number of a kind, e.g. «M1448-000042».
 
     The counter is bumped by a single UPDATE inside a write transaction, so two
