@@ -85,7 +85,7 @@ def seats_taken(day, start, branch_code=NORTH, service_code=ISSUE):
 def review_and_confirm(client, day, start, **choice):
     page = client.page(book_url(**(choice or CHOICE), date=day.isoformat(), time=start, review=1))
     assert page.status == 200, page.text
-    values = page.form_values(f'main form[action="/appointments/book"]')
+    values = page.form_values('main form[action="/appointments/book"]')
     return page, values
 
 
@@ -528,12 +528,12 @@ def test_the_slip_is_not_rendered_again_when_unchanged(citizen, app, monkeypatch
     with app.app_context():
         appointment = book_in_db()
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 200
-    import views.appointments
+    import views.appointments.slips
 
     def refuse_to_render(*args, **kwargs):
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(views.appointments, "render_pdf", refuse_to_render)
+    monkeypatch.setattr(views.appointments.slips, "render_pdf", refuse_to_render)
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 200
 
 

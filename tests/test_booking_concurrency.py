@@ -4,6 +4,7 @@ import threading
 
 import models
 from domain import appointments as booking
+from domain.errors import Refused
 from tests.test_appointments import branch, make_beneficiary, next_open_day, service
 
 PEOPLE = 50
@@ -24,7 +25,7 @@ def race(app, attempts):
             barrier.wait()
             try:
                 results[index] = ("booked", attempt().id)
-            except booking.BookingError as refused:
+            except Refused as refused:
                 results[index] = ("refused", refused.code)
             except Exception as error:  # noqa: BLE001 - the test counts every unexpected failure
                 results[index] = ("error", repr(error))

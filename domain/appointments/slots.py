@@ -1,0 +1,194 @@
+"""Days, times and seats: when a branch opens, which slots are free, and taking a seat.
+
+Seats are counted by the database. Taking one is a guarded
+``UPDATE slot SET taken = taken + 1 WHERE id = ? AND taken < capacity`` whose
+row count says whether a seat was left; the caller runs it in the same
+transaction as the appointment's insert or move.
+"""
+
+from datetime import date, datetime, timedelta
+
+from peewee import ModelSelect
+
+from domain.appointments.rules import refuse, window_days
+from domain.catalog import national_holidays
+from domain.dates import RIYADH, WEEKEND, now_riyadh
+from models import Branch, BranchService, City, Holiday, Region, Sector, Service, Slot
+
+# --- Days and times ------------------------------------------------------
+
+
+def _minutes(hhmm):
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def slot_starts(branch: Branch, service: Service) -> list[str]:
+    """The start times («07:30», «07:45», …) of a day: each slot ends by closing time."""
+    first, last = _minutes(branch.opens), _minutes(branch.closes)
+    step = max(service.slot_minutes, 1)
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in range(first, last - step + 1, step)]
+
+
+def slot_moment(day: date, start: str) -> datetime:
+    """When a slot starts, in Riyadh time."""
+    return datetime.combine(day, datetime.strptime(start, "%H:%M").time(), tzinfo=RIYADH)
+
+
+def branch_holidays(branch: Branch) -> set[date]:
+    """The days the branch is closed besides the weekend: national and its own."""
+    own = {row.date for row in Holiday.select(Holiday.date).where(Holiday.branch == branch)}
+    return national_holidays() | own
+
+
+def is_open_day(branch: Branch, day: date, holidays: set[date] | None = None) -> bool:
+    holidays = branch_holidays(branch) if holidays is None else holidays
+    return day.weekday() not in WEEKEND and day not in holidays
+
+
+def open_days(branch: Branch, now: datetime | None = None, count: int | None = None) -> list[date]:
+    """The next ``count`` days the branch opens, from today (Riyadh)."""
+    now = now or now_riyadh()
+    count = count or window_days()
+    holidays = branch_holidays(branch)
+    days, day = [], now.date()
+    while len(days) < count:
+        if is_open_day(branch, day, holidays):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _taken(branch, service, days):
+    """{(day, start): (taken, capacity)} for the slot rows that exist."""
+    rows = Slot.select(Slot.date, Slot.start, Slot.taken, Slot.capacity).where(
+        (Slot.branch == branch) & (Slot.service == service) & Slot.date.in_(list(days))
+    )
+    return {(row.date, row.start): (row.taken, row.capacity) for row in rows}
+
+
+def free_times(
+    branch: Branch, service: Service, day: date, now: datetime | None = None, taken: dict | None = None
+) -> list[tuple[str, int]]:
+    """[(start, free seats)] for the slots of a day that have not started and have a seat."""
+    now = now or now_riyadh()
+    taken = _taken(branch, service, [day]) if taken is None else taken
+    times = []
+    for start in slot_starts(branch, service):
+        if slot_moment(day, start) <= now:
+            continue
+        used, capacity = taken.get((day, start), (0, service.slot_capacity))
+        if used < capacity:
+            times.append((start, capacity - used))
+    return times
+
+
+def day_availability(branch: Branch, service: Service, now: datetime | None = None) -> list[tuple[date, int]]:
+    """[(day, number of free times)] for every open day of the window."""
+    now = now or now_riyadh()
+    days = open_days(branch, now)
+    taken = _taken(branch, service, days)
+    return [(day, len(free_times(branch, service, day, now, taken))) for day in days]
+
+
+def nearest_free_times(
+    branch: Branch, service: Service, day: date, start: str | None, now: datetime | None = None, limit: int = 4
+) -> list[tuple[str, int]]:
+    """The free times of the day closest to the wanted one."""
+    wanted = _minutes(start) if start else 0
+    times = free_times(branch, service, day, now)
+    return sorted(times, key=lambda item: (abs(_minutes(item[0]) - wanted), item[0]))[:limit]
+
+
+def first_free_day(branch: Branch, service: Service, now: datetime | None = None) -> date | None:
+    for day, free in day_availability(branch, service, now):
+        if free:
+            return day
+    return None
+
+
+# --- Where a service is given --------------------------------------------
+
+
+def offers(branch: Branch, service: Service) -> bool:
+    return BranchService.select().where((BranchService.branch == branch) & (BranchService.service == service)).exists()
+
+
+def regions_for(sector: Sector, service: Service) -> ModelSelect:
+    """The regions where a branch of the sector gives the service, in catalog order."""
+    return (
+        Region.select()
+        .join(City)
+        .join(Branch)
+        .join(BranchService)
+        .where((Branch.sector == sector) & (BranchService.service == service))
+        .distinct()
+        .order_by(Region.position)
+    )
+
+
+def branches_for(sector: Sector, service: Service, region: Region) -> ModelSelect:
+    """The sector's branches in the region that give the service, by city then position."""
+    return (
+        Branch.select(Branch, City)
+        .join(City)
+        .switch(Branch)
+        .join(BranchService)
+        .where((Branch.sector == sector) & (City.region == region) & (BranchService.service == service))
+        .order_by(City.position, Branch.position)
+    )
+
+
+def other_branches_with_free_days(
+    branch: Branch, service: Service, now: datetime | None = None
+) -> list[tuple[Branch, date]]:
+    """[(branch, first free day)] at the region's other branches that give the service."""
+    found = []
+    for other in branches_for(branch.sector, service, branch.city.region):
+        if other.id == branch.id:
+            continue
+        day = first_free_day(other, service, now)
+        if day:
+            found.append((other, day))
+    return sorted(found, key=lambda item: item[1])
+
+
+def check_choice(
+    branch: Branch, service: Service, day: date, start: str | None = None, now: datetime | None = None
+) -> None:
+    """Refuse a branch, day or time the rules do not allow; None when allowed."""
+    now = now or now_riyadh()
+    if not offers(branch, service):
+        refuse("not_offered")
+    if day < now.date():
+        refuse("past")
+    if not is_open_day(branch, day):
+        refuse("closed")
+    if day > open_days(branch, now)[-1]:
+        refuse("beyond")
+    if start is None:
+        return
+    if start not in slot_starts(branch, service):
+        refuse("bad_time")
+    if slot_moment(day, start) <= now:
+        refuse("past")
+
+
+# --- Seats ---------------------------------------------------------------
+
+
+def ensure_slot(branch: Branch, service: Service, day: date, start: str) -> Slot:
+    """The slot row, made on first use; two people making it at once get the same row."""
+    Slot.insert(
+        branch=branch, service=service, date=day, start=start, capacity=service.slot_capacity
+    ).on_conflict_ignore().execute()
+    return Slot.get((Slot.branch == branch) & (Slot.service == service) & (Slot.date == day) & (Slot.start == start))
+
+
+def take_seat(slot_id: int) -> bool:
+    """Take one seat of a slot; False when none is left. Only the database decides."""
+    return bool(Slot.update(taken=Slot.taken + 1).where((Slot.id == slot_id) & (Slot.taken < Slot.capacity)).execute())
+
+
+def free_seat(slot_id: int) -> None:
+    Slot.update(taken=Slot.taken - 1).where((Slot.id == slot_id) & (Slot.taken > 0)).execute()

@@ -1,0 +1,65 @@
+"""Appointments (المواعيد): booking a branch visit, changing or cancelling it, its slip, and the branch desk.
+
+``booking`` holds the beneficiary's pages, ``desk`` the branch desk's,
+``slips`` the printed slip; they share the helpers below and never import
+each other.
+"""
+
+from flask import Blueprint, abort, current_app, g, request, url_for
+from flask_babel import format_date
+
+from domain.appointments import STEPS, at_branch, own_appointment
+from views.printing import qr_data_uri
+
+bp = Blueprint("appointments", __name__)
+
+
+@bp.app_template_global()
+def format_weekday(day):
+    """The day's name («الخميس») in the page language."""
+    return format_date(day, "EEEE")
+
+
+def partial_step():
+    """The step whose following steps an htmx request asks for (from its target's id)."""
+    target = request.headers.get("HX-Target", "")
+    step = target.removeprefix("after-")
+    return step if step in STEPS else None
+
+
+def show_link(appointment):
+    """The address of an appointment's page, for the notifications about it."""
+    return url_for("appointments.show", number=appointment.number)
+
+
+def own_appointment_or_404(number):
+    """The signed-in beneficiary's appointment of that number, or 404."""
+    appointment = own_appointment(g.user, number)
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def desk_appointment_or_404(number):
+    """The desk's branch's appointment of that number, or 404."""
+    appointment = at_branch(g.user.branch, number)
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def verification_url(appointment):
+    """The desk's page of the appointment, as the slip's QR code carries it."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for("appointments.desk_appointment", number=appointment.number)
+
+
+def slip_context(appointment):
+    """What a slip template needs: the appointment and its QR code."""
+    return {
+        "appointment": appointment,
+        "qr": qr_data_uri(f"{appointment.number}\n{verification_url(appointment)}"),
+    }
+
+
+from views.appointments import booking, desk, slips  # noqa: E402,F401

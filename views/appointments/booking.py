@@ -1,0 +1,127 @@
+"""The beneficiary's appointments: booking step by step, the review, changing and cancelling."""
+
+from flask import abort, flash, g, render_template, request, url_for
+from flask_babel import _
+
+from domain import appointments as booking
+from domain.dates import now_riyadh
+from domain.errors import Refused
+from domain.tokens import already_submitted, new_token, valid_token
+from models import Appointment, Role
+from views.access import roles_required
+from views.appointments import bp, own_appointment_or_404, partial_step, show_link
+from views.rendering import redirect_after_post, render_page_or_partial
+
+# Refusals that are about someone else's booking, not about what was typed.
+CONFLICTS = ("taken", "already")
+
+
+def booking_state(values):
+    """The booking answers in ``values``; 404 for a request that is not the person's."""
+    state = booking.BookingState(values, g.user, now_riyadh())
+    if state.unknown_request:
+        abort(404)
+    return state
+
+
+@bp.route("/appointments")
+@roles_required(Role.BENEFICIARY)
+def index():
+    """Show the beneficiary's appointments, the coming ones first."""
+    coming, past = booking.appointments_of(g.user)
+    return render_template("appointments/index.html", coming=coming, past=past)
+
+
+@bp.route("/appointments/book", methods=["GET", "POST"])
+@roles_required(Role.BENEFICIARY)
+def book():
+    """Book a visit step by step; ?request=<reference> carries a request that needs a visit."""
+    if request.method == "POST":
+        return confirm()
+    state = booking_state(request.args)
+    reviewing = bool(request.args.get("review"))
+    if reviewing:
+        state.require_time()
+    active = state.active_appointment()
+    if reviewing and state.reached == "review" and active is None:
+        return render_template("appointments/review.html", state=state, token=new_token())
+    return render_page_or_partial(
+        "appointments/book.html",
+        "partials/appointments/steps.html",
+        status=422 if state.errors else 200,
+        state=state,
+        step=partial_step(),
+        active=active,
+    )
+
+
+def confirm():
+    """Save the appointment from the review step; a second click gets the same one."""
+    token = valid_token(request.form.get("token"))
+    done = already_submitted(Appointment, token, g.user)
+    if done is not None:
+        return redirect_after_post(show_link(done))
+    state = booking_state(request.form)
+    if state.reached != "review":
+        status = 409 if state.errors.get("time") else 422
+        return render_template("appointments/book.html", state=state, step=None, active=None), status
+    try:
+        appointment = booking.confirm_booking(state, token=token, link=show_link)
+    except Refused as refused:
+        status = 409 if refused.code in CONFLICTS else 422
+        page = render_template("appointments/book.html", state=state, step=None, active=state.active_appointment())
+        return page, status
+    return redirect_after_post(show_link(appointment))
+
+
+@bp.route("/appointments/<number>")
+@roles_required(Role.BENEFICIARY)
+def show(number):
+    """Show one appointment with its number, status and «طباعة الموعد»."""
+    appointment = own_appointment_or_404(number)
+    return render_template("appointments/show.html", appointment=appointment)
+
+
+@bp.route("/appointments/<number>/cancel", methods=["POST"])
+@roles_required(Role.BENEFICIARY)
+def cancel(number):
+    """Cancel the appointment and free its seat at once."""
+    appointment = own_appointment_or_404(number)
+    try:
+        booking.cancel(appointment, link=show_link)
+    except Refused as refused:
+        flash(str(refused.message), "error")
+    else:
+        flash(_("Appointment %(number)s is cancelled.", number=appointment.number), "success")
+    return redirect_after_post(url_for("appointments.index"))
+
+
+@bp.route("/appointments/<number>/change", methods=["GET", "POST"])
+@roles_required(Role.BENEFICIARY)
+def change(number):
+    """Choose a new day and time at the same branch for the same service («تعديل»)."""
+    appointment = own_appointment_or_404(number)
+    if not appointment.is_active:
+        abort(404)
+    source = request.form if request.method == "POST" else request.args
+    state = booking.ChangeState(appointment, source, now_riyadh())
+    status = 422 if state.errors else 200
+    # Without JavaScript «التالي» also posts: only «تأكيد التعديل» (confirm) moves the seat.
+    if request.method == "POST" and state.reached == "review" and request.form.get("confirm"):
+        try:
+            booking.confirm_change(state, link=show_link)
+        except Refused:
+            status = 409
+        else:
+            flash(_("Appointment %(number)s is moved.", number=appointment.number), "success")
+            return redirect_after_post(show_link(appointment))
+    elif request.method == "POST" and state.errors:
+        status = 409 if state.errors.get("time") else 422
+    return render_page_or_partial(
+        "appointments/change.html",
+        "partials/appointments/change_steps.html",
+        status=status,
+        state=state,
+        appointment=appointment,
+        step=partial_step(),
+    )
