@@ -333,19 +333,19 @@ def test_the_same_form_sent_twice_creates_one_request(citizen, data):
 
 
 def test_two_submissions_racing_still_create_one_request(citizen, data, monkeypatch):
-    import views.messages as messages_view
+    from domain import requests as pipeline
 
     data = request_data(citizen)
     reference = sent_reference(citizen.submit("/messages/new", data))
-    real = messages_view._already_sent
+    real = pipeline.already_submitted
     calls = []
 
-    def first_look_misses(token):
+    def first_look_misses(model, token, user):
         # The second submission looked before the first one had committed.
         calls.append(token)
-        return None if len(calls) == 1 else real(token)
+        return None if len(calls) == 1 else real(model, token, user)
 
-    monkeypatch.setattr(messages_view, "_already_sent", first_look_misses)
+    monkeypatch.setattr(pipeline, "already_submitted", first_look_misses)
     again = citizen.submit("/messages/new", data)
     assert again.status == 303
     assert sent_reference(again) == reference
