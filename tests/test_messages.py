@@ -1,5 +1,7 @@
 """Messages and requests, the beneficiary's side: write, send, follow, reply, withdraw."""
 
+# ruff: noqa: F811  (the `data` fixture is imported from tests.messaging and named by the tests)
+
 import os
 from datetime import timedelta
 
@@ -504,10 +506,7 @@ def test_branch_visit_shows_book_an_appointment(citizen, data):
 def test_another_beneficiarys_request_does_not_exist(citizen, resident, suffix, method):
     reference = create_request(citizen)
     url = f"/messages/{reference}{suffix}"
-    if method == "get":
-        page = resident.page(url)
-    else:
-        page = resident.submit(url, {"body": "تطفل"})
+    page = resident.page(url) if method == "get" else resident.submit(url, {"body": "تطفل"})
     assert page.status == 404
     assert "غير موجودة" in page.text or "ليست لك" in page.text
     assert request_row_status(reference) == "new"

@@ -1,5 +1,7 @@
 """The request pipeline as plain functions: transitions, deadlines, guarded changes."""
 
+# ruff: noqa: F811  (the `data` fixture is imported from tests.messaging and named by the tests)
+
 from datetime import date, timedelta
 
 import pytest
