@@ -1,18 +1,45 @@
-"""The life of a request: its status pipeline, its deadline, and guarded changes.
+"""The life of a request: sending it, its status pipeline, its deadline, and guarded changes.
 
 A change is one UPDATE … WHERE id = ? AND version = ? that bumps the version:
 when two agents act on the same request, the second finds no row to update
-and is told so, instead of silently overwriting the first.
+and is told so (``Conflict``), instead of silently overwriting the first.
+Each act writes its event row and its notification in one transaction.
 """
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from itertools import groupby
+from typing import NamedTuple
 
+from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+
+from domain import attachments
 from domain.catalog import national_holidays
-from domain.dates import add_working_days, today
-from models import RequestEvent, RequestStatus, ServiceRequest, utcnow, write_transaction
+from domain.dates import add_working_days, format_dual, today
+from domain.errors import Conflict, Refused
+from domain.notifier import notify
+from domain.references import next_reference
+from domain.tokens import already_submitted, valid_token
+from models import (
+    RequestEvent,
+    RequestStatus,
+    Section,
+    Sector,
+    Service,
+    ServiceRequest,
+    User,
+    utcnow,
+    write_transaction,
+)
 
 S = RequestStatus
+
+# Makes the URL a notification points to, from the request it is about.
+Link = Callable[[ServiceRequest], str]
 
 STATUS_LABELS = {
     S.NEW: _l("New"),
@@ -24,7 +51,7 @@ STATUS_LABELS = {
 }
 
 
-def label(status):
+def label(status: str) -> str:
     """A request's status in words, in the page language."""
     return STATUS_LABELS.get(status, status)
 
@@ -46,47 +73,215 @@ AWAITING_SECTOR = (S.NEW, S.IN_PROGRESS)
 # The statuses a staff reply may leave the request in, the usual one first.
 REPLY_STATUSES = (S.ANSWERED, S.IN_PROGRESS, S.NEEDS_VISIT, S.CLOSED)
 
+# Why an act is refused; ``Refused.code`` names the rule.
+EXPIRED = _l("This form has expired. Check what you typed and send it again.")
+FINISHED = _l("This request is finished and takes no more replies.")
+NOT_IN_LIST = _l("Choose one of the statuses in the list.")
+OTHER_SECTOR = _l("This service is not one of the chosen sector's services. Choose a service from the list.")
 
-class StaleRequest(Exception):
-    """Someone changed the request since the form was shown."""
+MY_REQUESTS_PER_PAGE = 10
+INBOX_PAGE_SIZE = 20
+CURSOR_PATTERN = re.compile(r"(\d{4}-\d{2}-\d{2})\.(\d{1,18})")
 
 
-class NotAllowed(Exception):
-    """The move is not allowed from the request's current status."""
-
-
-def can_move(from_status, to_status):
+def can_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, ())
 
 
-def next_statuses(status):
+def next_statuses(status: str) -> tuple[str, ...]:
     """The statuses staff may choose next, in pipeline order."""
     return TRANSITIONS.get(status, ())
 
 
-def reply_statuses(status):
+def reply_statuses(status: str) -> tuple[str, ...]:
     """The statuses a staff reply may leave the request in; empty when it is finished."""
     if status not in RequestStatus.OPEN:
         return ()
     return tuple(s for s in REPLY_STATUSES if s == status or can_move(status, s))
 
 
-def can_withdraw(status):
+def can_withdraw(status: str) -> bool:
     return status in RequestStatus.OPEN
 
 
-def holidays():
+def holidays() -> set[date]:
     """The days that do not count towards a response time."""
     return national_holidays() | set(current_app.config.get("REQUEST_HOLIDAYS", ()))
 
 
-def expected_response_date(service, start=None, days_off=None):
+def expected_response_date(service: Service, start: date | None = None, days_off: Iterable[date] | None = None) -> date:
     """The date the sector should answer by: the service's working days after start."""
     return add_working_days(start or today(), service.response_days, holidays() if days_off is None else days_off)
 
 
-def is_overdue(service_request, on=None):
+def is_overdue(service_request: ServiceRequest, on: date | None = None) -> bool:
     return service_request.status in AWAITING_SECTOR and service_request.due_date < (on or today())
+
+
+# --- Reading -------------------------------------------------------------------------
+
+
+def sectors() -> list[Sector]:
+    """The sectors a beneficiary may write to, in catalog order."""
+    return list(Sector.select().order_by(Sector.position))
+
+
+def sector_by_code(code: str) -> Sector | None:
+    return Sector.get_or_none(Sector.code == code)
+
+
+def service_of(sector: Sector, code: str) -> Service | None:
+    """The sector's service with this code, or None (also when another sector gives it)."""
+    return Service.get_or_none((Service.code == code) & (Service.sector == sector))
+
+
+def service_groups(sector: Sector | None) -> list[tuple[Section, list[Service]]]:
+    """The sector's services as (section, [services]) pairs, for <optgroup>s."""
+    if sector is None:
+        return []
+    services = Service.of_sector(sector)
+    return [(section, list(items)) for section, items in groupby(services, key=lambda service: service.section)]
+
+
+def by_reference(reference: str) -> ServiceRequest | None:
+    return ServiceRequest.get_or_none(ServiceRequest.reference == reference)
+
+
+def own_request(user: User, reference: str) -> ServiceRequest | None:
+    """The beneficiary's request with this number; None for anyone else's."""
+    return ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.user == user))
+
+
+def sector_request(sector_id: int, reference: str) -> ServiceRequest | None:
+    """The sector's request with this number; None for another sector's."""
+    return ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.sector == sector_id))
+
+
+class RequestsPage(NamedTuple):
+    items: list[ServiceRequest]
+    total: int
+    pages: int
+
+
+def my_requests(user: User, status: str | None = None, page: int = 1) -> RequestsPage:
+    """One page of the beneficiary's requests («طلباتي»), newest first, optionally of one status."""
+    query = ServiceRequest.of_user(user, status or None)
+    total = query.count()
+    items = list(query.paginate(page, MY_REQUESTS_PER_PAGE))
+    return RequestsPage(items, total, max(1, -(-total // MY_REQUESTS_PER_PAGE)))
+
+
+def parse_cursor(value: str | None) -> tuple[date, int] | None:
+    """The inbox's keyset cursor «YYYY-MM-DD.id», or None when absent or malformed."""
+    match = CURSOR_PATTERN.fullmatch(value or "")
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)), int(match.group(2))
+    except ValueError:
+        return None
+
+
+def inbox_page(
+    sector: Sector,
+    status: str = "",
+    service: Service | None = None,
+    overdue: bool = False,
+    after: tuple[date, int] | None = None,
+) -> tuple[list[ServiceRequest], str | None]:
+    """One page of the sector's requests, oldest deadline first, and the cursor of the next page.
+
+    ``status`` is one status, ``"all"``, or ``""`` for the open ones; ``overdue``
+    keeps those past their date that still wait for the sector.
+    """
+    statuses = RequestStatus.OPEN if status == "" else (None if status == "all" else (status,))
+    if overdue and status == "":
+        statuses = AWAITING_SECTOR
+    query = ServiceRequest.inbox(
+        sector,
+        statuses=statuses,
+        service=service,
+        due_before=today() if overdue else None,
+        after=after,
+    )
+    rows = list(query.limit(INBOX_PAGE_SIZE + 1))
+    if len(rows) <= INBOX_PAGE_SIZE:
+        return rows, None
+    rows = rows[:INBOX_PAGE_SIZE]
+    return rows, f"{rows[-1].due_date.isoformat()}.{rows[-1].id}"
+
+
+# --- Sending ---------------------------------------------------------------------------
+
+
+def submit(
+    user: User,
+    sector: Sector,
+    service: Service,
+    subject: str,
+    body: str,
+    files: Iterable[attachments.File],
+    token: str | None,
+    link: Link | None = None,
+) -> ServiceRequest:
+    """Save a beneficiary's new request with its files, and tell them its number and date.
+
+    The request, its attachments and the notification are written in one
+    transaction; files written for it are removed if it does not commit.
+    Sending the same submission token again returns the first request.
+    """
+    if valid_token(token) is None:
+        raise Refused(EXPIRED, code="expired")
+    if service.sector_id != sector.id:
+        raise Refused(OTHER_SECTOR, code="service")
+    done = already_submitted(ServiceRequest, token, user)
+    if done is not None:
+        return done
+    due = expected_response_date(service)
+    written = []
+    try:
+        with write_transaction():
+            service_request = ServiceRequest.create(
+                reference=next_reference("request", "M"),
+                user=user,
+                sector=sector,
+                service=service,
+                subject=subject,
+                body=body,
+                due_date=due,
+                submission_token=token,
+            )
+            written = attachments.store(service_request, files)
+            message = _l(
+                "Your request %(ref)s was received. Expect an answer by %(date)s.",
+                ref=service_request.reference,
+                date=LazyString(format_dual, due),
+            )
+            notify(user, message, link=_url(link, service_request))
+    except IntegrityError:
+        attachments.remove(written)
+        # The same form sent twice at once: the other submission won the token.
+        done = already_submitted(ServiceRequest, token, user)
+        if done is not None:
+            return done
+        if ServiceRequest.select().where(ServiceRequest.submission_token == token).exists():
+            raise Refused(EXPIRED, code="expired") from None  # someone else's token
+        raise
+    except BaseException:
+        attachments.remove(written)
+        raise
+    return service_request
+
+
+# --- Changes ---------------------------------------------------------------------------
+
+
+def _url(link: Link | None, service_request: ServiceRequest) -> str:
+    return link(service_request) if link else ""
+
+
+def _current(service_request: ServiceRequest) -> ServiceRequest:
+    return ServiceRequest.get_by_id(service_request.id)
 
 
 def _guarded_update(service_request, version, **fields):
@@ -98,24 +293,38 @@ def _guarded_update(service_request, version, **fields):
         .execute()
     )
     if updated != 1:
-        raise StaleRequest()
+        raise Conflict(_current(service_request))
 
 
 def _checked_version(service_request, version):
+    """The form's version as a number; Conflict when it is not the request's."""
     try:
         version = int(version)
     except (TypeError, ValueError):
-        raise StaleRequest() from None
+        raise Conflict(_current(service_request)) from None
     if version != service_request.version:
-        raise StaleRequest()
+        raise Conflict(_current(service_request))
     return version
 
 
-def take(service_request, version, agent):
-    """Make the agent the request's assignee; a new request becomes «قيد المعالجة»."""
+def _tell_beneficiary(service_request, link, replied=False):
+    status = STATUS_LABELS[service_request.status]
+    if replied:
+        message = _l(
+            "The sector replied to your request %(ref)s. Status: %(status)s.",
+            ref=service_request.reference,
+            status=status,
+        )
+    else:
+        message = _l("Your request %(ref)s is now: %(status)s.", ref=service_request.reference, status=status)
+    notify(service_request.user, message, link=_url(link, service_request))
+
+
+def take(service_request: ServiceRequest, version, agent: User, link: Link | None = None) -> ServiceRequest:
+    """Make the agent the request's assignee; a new request becomes «قيد المعالجة» and the beneficiary is told."""
     version = _checked_version(service_request, version)
     if not service_request.is_open:
-        raise NotAllowed()
+        raise Refused(FINISHED, code="finished")
     status = S.IN_PROGRESS if service_request.status == S.NEW else service_request.status
     with write_transaction():
         _guarded_update(service_request, version, assignee=agent, status=status)
@@ -126,14 +335,21 @@ def take(service_request, version, agent):
             from_status=service_request.status,
             to_status=status,
         )
-    return ServiceRequest.get_by_id(service_request.id)
+        taken = _current(service_request)
+        if status != service_request.status:
+            _tell_beneficiary(taken, link)
+    return taken
 
 
-def change_status(service_request, version, agent, to_status, note=""):
-    """Move the request along the pipeline and record who did it."""
+def change_status(
+    service_request: ServiceRequest, version, agent: User, to_status: str, note: str = "", link: Link | None = None
+) -> ServiceRequest:
+    """Move the request along the pipeline, record who did it, and tell the beneficiary."""
     version = _checked_version(service_request, version)
+    if not next_statuses(service_request.status):
+        raise Refused(FINISHED, code="finished")
     if not can_move(service_request.status, to_status):
-        raise NotAllowed()
+        raise Refused(NOT_IN_LIST, code="status")
     with write_transaction():
         _guarded_update(service_request, version, status=to_status)
         RequestEvent.create(
@@ -144,14 +360,25 @@ def change_status(service_request, version, agent, to_status, note=""):
             from_status=service_request.status,
             to_status=to_status,
         )
-    return ServiceRequest.get_by_id(service_request.id)
+        changed = _current(service_request)
+        _tell_beneficiary(changed, link)
+    return changed
 
 
-def staff_reply(service_request, version, agent, body, to_status=S.ANSWERED):
-    """Answer the beneficiary; the request moves to `to_status` (usually «تمت الإجابة»)."""
+def staff_reply(
+    service_request: ServiceRequest,
+    version,
+    agent: User,
+    body: str,
+    to_status: str = S.ANSWERED,
+    link: Link | None = None,
+) -> ServiceRequest:
+    """Answer the beneficiary and tell them; the request moves to `to_status` (usually «تمت الإجابة»)."""
     version = _checked_version(service_request, version)
+    if not reply_statuses(service_request.status):
+        raise Refused(FINISHED, code="finished")
     if to_status not in reply_statuses(service_request.status):
-        raise NotAllowed()
+        raise Refused(NOT_IN_LIST, code="status")
     fields = {"status": to_status}
     if service_request.assignee_id is None:
         fields["assignee"] = agent
@@ -165,11 +392,13 @@ def staff_reply(service_request, version, agent, body, to_status=S.ANSWERED):
             from_status=service_request.status,
             to_status=to_status,
         )
-    return ServiceRequest.get_by_id(service_request.id)
+        answered = _current(service_request)
+        _tell_beneficiary(answered, link, replied=True)
+    return answered
 
 
-def beneficiary_reply(service_request, user, body):
-    """Add the beneficiary's reply to an open request; the status stays as it is."""
+def beneficiary_reply(service_request: ServiceRequest, user: User, body: str, link: Link | None = None) -> RequestEvent:
+    """Add the beneficiary's reply to an open request and tell its assignee; the status stays as it is."""
     with write_transaction():
         updated = (
             ServiceRequest.update(updated_at=utcnow())
@@ -177,16 +406,21 @@ def beneficiary_reply(service_request, user, body):
             .execute()
         )
         if updated != 1:
-            raise NotAllowed()
-        return RequestEvent.create(request=service_request, author=user, kind="reply", body=body)
+            raise Refused(FINISHED, code="finished")
+        event = RequestEvent.create(request=service_request, author=user, kind="reply", body=body)
+        current = _current(service_request)
+        if current.assignee_id:
+            message = _l("The beneficiary replied on request %(ref)s.", ref=current.reference)
+            notify(current.assignee, message, link=_url(link, current))
+    return event
 
 
-def withdraw(service_request, user):
+def withdraw(service_request: ServiceRequest, user: User) -> ServiceRequest:
     """Withdraw an open request on the beneficiary's behalf."""
     with write_transaction():
-        current = ServiceRequest.get_by_id(service_request.id)
+        current = _current(service_request)
         if not can_withdraw(current.status):
-            raise NotAllowed()
+            raise Refused(FINISHED, code="finished")
         _guarded_update(current, current.version, status=S.WITHDRAWN)
         RequestEvent.create(
             request=service_request,
@@ -195,4 +429,4 @@ def withdraw(service_request, user):
             from_status=current.status,
             to_status=S.WITHDRAWN,
         )
-    return ServiceRequest.get_by_id(service_request.id)
+    return _current(service_request)

@@ -1,5 +1,7 @@
 """The request pipeline as plain functions: transitions, deadlines, guarded changes."""
 
+# ruff: noqa: F811  (the `data` fixture is imported from tests.messaging and named by the tests)
+
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +10,7 @@ import migrations
 import models
 from domain import requests as pipeline
 from domain.dates import add_working_days, today
+from domain.errors import Conflict, Refused
 from migrations import m0002_messages
 from tests.messaging import data, insert_request  # noqa: F401 (fixture)
 
@@ -86,19 +89,19 @@ def test_overdue_means_past_the_date_and_still_waiting_for_the_sector(data):
     assert not pipeline.is_overdue(insert_request(user, "passport_renew", today()))
 
 
-def test_a_change_with_an_old_version_changes_nothing(data):
+def test_a_change_with_an_old_version_changes_nothing(db):
     user = models.User.get(models.User.national_id == "1000000008")
     agent = models.User.get(models.User.national_id == "1000000016")
     row = insert_request(user, "passport_renew", today())
     taken = pipeline.take(row, "1", agent)
     assert (taken.status, taken.version, taken.assignee_id) == (S.IN_PROGRESS, 2, agent.id)
-    with pytest.raises(pipeline.StaleRequest):
+    with pytest.raises(Conflict):
         pipeline.change_status(row, "1", agent, S.CLOSED)  # `row` still says version 1
-    with pytest.raises(pipeline.StaleRequest):
+    with pytest.raises(Conflict):
         pipeline.change_status(taken, "not a number", agent, S.CLOSED)
     # A row read before someone else's UPDATE: its version matches the form, not the table.
     models.ServiceRequest.update(version=3).where(models.ServiceRequest.id == row.id).execute()
-    with pytest.raises(pipeline.StaleRequest):
+    with pytest.raises(Conflict):
         pipeline.change_status(taken, "2", agent, S.CLOSED)
     assert models.ServiceRequest.get_by_id(row.id).status == S.IN_PROGRESS
     assert [event.kind for event in models.ServiceRequest.get_by_id(row.id).history()] == ["assign"]
@@ -108,11 +111,11 @@ def test_a_move_off_the_table_is_refused(data):
     user = models.User.get(models.User.national_id == "1000000008")
     agent = models.User.get(models.User.national_id == "1000000016")
     row = insert_request(user, "passport_renew", today(), status=S.CLOSED)
-    with pytest.raises(pipeline.NotAllowed):
+    with pytest.raises(Refused):
         pipeline.change_status(row, "1", agent, S.IN_PROGRESS)
-    with pytest.raises(pipeline.NotAllowed):
+    with pytest.raises(Refused):
         pipeline.withdraw(row, user)
-    with pytest.raises(pipeline.NotAllowed):
+    with pytest.raises(Refused):
         pipeline.beneficiary_reply(row, user, "x")
 
 

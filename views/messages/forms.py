@@ -8,7 +8,7 @@ from wtforms import HiddenField, MultipleFileField, SelectField, StringField, Te
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import html_params
 
-from domain.requests import STATUS_LABELS
+from domain.requests import label
 
 
 def clean_text(value):
@@ -26,6 +26,8 @@ class ServiceSelect:
 
 
 class ServiceField(SelectField):
+    """«الخدمة»: its options are the chosen sector's services, grouped by section (``groups``)."""
+
     widget = ServiceSelect()
     groups = ()
 
@@ -87,4 +89,5 @@ class TakeForm(FlaskForm):
 
 
 def status_choices(statuses):
-    return [(status, str(STATUS_LABELS[status])) for status in statuses]
+    """(value, words) pairs for a status <select>."""
+    return [(status, str(label(status))) for status in statuses]

@@ -1,0 +1,146 @@
+"""«الطلبات الواردة»: the sector agents' inbox and their work on a request (take, status, reply)."""
+
+from flask import abort, g, render_template, request, url_for
+from flask_babel import _
+
+from domain import requests as pipeline
+from domain.errors import Conflict, Refused
+from models import RequestStatus, Role, Service
+from views.access import roles_required
+from views.messages import beneficiary_link, bp, sector_request
+from views.messages.forms import StaffReplyForm, StatusForm, TakeForm, status_choices
+from views.rendering import redirect_after_post, render_page_or_partial
+
+
+@bp.route("/sector/inbox")
+@roles_required(Role.AGENT)
+def inbox():
+    """List the sector's incoming requests, oldest deadline first («الطلبات الواردة»)."""
+    sector = g.user.sector
+    if sector is None:
+        abort(404)
+    status = request.args.get("status", "")
+    if status not in RequestStatus.ALL and status != "all":
+        status = ""
+    services = list(Service.of_sector(sector))
+    service_code = request.args.get("service", "")
+    service = next((s for s in services if s.code == service_code), None)
+    overdue = request.args.get("overdue") == "1"
+    after = pipeline.parse_cursor(request.args.get("after"))
+    rows, next_after = pipeline.inbox_page(sector, status, service, overdue, after)
+    filters = {"status": status, "service": service.code if service else "", "overdue": "1" if overdue else ""}
+    return render_template(
+        "messages/inbox.html",
+        rows=rows,
+        filters=filters,
+        services=services,
+        next_after=next_after,
+        first_page=after is None,
+        statuses=RequestStatus.ALL,
+        is_overdue=pipeline.is_overdue,
+        clean={key: value for key, value in filters.items() if value},
+    )
+
+
+def _staff_forms(service_request, reply_form=None, status_form=None):
+    """The reply and status forms, with the choices the request's status allows."""
+    reply_form = reply_form or StaffReplyForm(formdata=None)
+    reply_form.reply_status.choices = status_choices(pipeline.reply_statuses(service_request.status))
+    if reply_form.reply_status.data not in pipeline.reply_statuses(service_request.status):
+        reply_form.reply_status.data = RequestStatus.ANSWERED
+    status_form = status_form or StatusForm(formdata=None)
+    status_form.status.choices = status_choices(pipeline.next_statuses(service_request.status))
+    return {"reply_form": reply_form, "status_form": status_form}
+
+
+def _render_workspace(service_request, status=200, conflict=False, announce=None, **forms):
+    return render_page_or_partial(
+        "messages/agent_request.html",
+        "partials/messages/workspace.html",
+        status,
+        announce,
+        service_request=service_request,
+        conflict=conflict,
+        overdue=pipeline.is_overdue(service_request),
+        **_staff_forms(service_request, **forms),
+    )
+
+
+def _conflict(current, **forms):
+    """The current state with a clear message: someone else acted first."""
+    return _render_workspace(current, 409, conflict=True, **forms)
+
+
+def _after_staff_change(service_request):
+    if request.htmx:
+        status = pipeline.label(service_request.status)
+        return _render_workspace(service_request, announce=_("Saved. Status: %(status)s.", status=status))
+    return redirect_after_post(url_for("messages.agent_show", reference=service_request.reference))
+
+
+@bp.route("/sector/requests/<reference>")
+@roles_required(Role.AGENT)
+def agent_show(reference):
+    """Show a request to the sector's agent, with take, reply and status actions."""
+    return _render_workspace(sector_request(reference))
+
+
+@bp.route("/sector/requests/<reference>/take", methods=["POST"])
+@roles_required(Role.AGENT)
+def take(reference):
+    """Take the request («استلام»): it becomes the agent's, in progress."""
+    service_request = sector_request(reference)
+    form = TakeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service_request = pipeline.take(service_request, form.version.data, g.user, link=beneficiary_link)
+    except Conflict as conflict:
+        return _conflict(conflict.current)
+    except Refused:
+        return _conflict(sector_request(reference))
+    return _after_staff_change(service_request)
+
+
+@bp.route("/sector/requests/<reference>/status", methods=["POST"])
+@roles_required(Role.AGENT)
+def change_status(reference):
+    """Move the request to another status; a stale form gets 409 and the current state."""
+    service_request = sector_request(reference)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _render_workspace(service_request, 422, status_form=form)
+    try:
+        service_request = pipeline.change_status(
+            service_request, form.version.data, g.user, form.status.data, form.note.data or "", link=beneficiary_link
+        )
+    except Conflict as conflict:
+        return _conflict(conflict.current, status_form=form)
+    except Refused as refusal:
+        if refusal.code == "finished":
+            return _conflict(sector_request(reference), status_form=form)
+        form.status.errors = [refusal.message]
+        return _render_workspace(service_request, 422, status_form=form)
+    return _after_staff_change(service_request)
+
+
+@bp.route("/sector/requests/<reference>/reply", methods=["POST"])
+@roles_required(Role.AGENT)
+def agent_reply(reference):
+    """Answer the beneficiary; the request becomes «تمت الإجابة» unless another status is chosen."""
+    service_request = sector_request(reference)
+    form = StaffReplyForm()
+    if not form.validate_on_submit():
+        return _render_workspace(service_request, 422, reply_form=form)
+    try:
+        service_request = pipeline.staff_reply(
+            service_request, form.version.data, g.user, form.body.data, form.reply_status.data, link=beneficiary_link
+        )
+    except Conflict as conflict:
+        return _conflict(conflict.current, reply_form=form)
+    except Refused as refusal:
+        if refusal.code == "finished":
+            return _conflict(sector_request(reference), reply_form=form)
+        form.reply_status.errors = [refusal.message]
+        return _render_workspace(service_request, 422, reply_form=form)
+    return _after_staff_change(service_request)
