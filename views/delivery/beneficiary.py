@@ -1,12 +1,8 @@
-"""Document delivery through Saudi Post (توصيل الوثائق): the beneficiary's pages.
-
-The officer's and the branch desk's pages are in ``views.delivery_staff``,
-on the same blueprint.
-"""
+"""Document delivery: the beneficiary's pages, from the ready documents to the receipt."""
 
 import secrets
 
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import _
 
 from domain.dates import riyadh_date
@@ -14,11 +10,10 @@ from domain.delivery import pipeline, service
 from domain.delivery.address import FIELDS, mask_mobile, mask_short_address
 from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, Role
 from views.access import get_or_404, roles_required
-from views.delivery_forms import AddressForm, RequestForm
+from views.delivery import bp
+from views.delivery.forms import AddressForm, RequestForm
 from views.printing import pdf_response, qr_data_uri, render_pdf
 from views.rendering import redirect_after_post, render_page_or_partial, wants_partial
-
-bp = Blueprint("delivery", __name__)
 
 
 def own_document(document_id):
@@ -259,6 +254,3 @@ def receipt(delivery_id):
         label=pipeline.label,
     )
     return pdf_response(pdf, f"delivery-{delivery.tracking_number}.pdf")
-
-
-from views import delivery_staff  # noqa: E402,F401  (registers the staff views on bp)

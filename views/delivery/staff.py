@@ -1,7 +1,4 @@
-"""«طلبات التوصيل» for the delivery officer, and documents returned to a branch desk.
-
-Registered on the ``delivery`` blueprint by ``views.delivery``.
-"""
+"""Document delivery: «طلبات التوصيل» for the delivery officer, and documents returned to a branch desk."""
 
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
