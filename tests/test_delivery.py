@@ -1,16 +1,22 @@
 """Document delivery (توصيل الوثائق): the beneficiary's request, tracking, cancelling."""
 
 import pytest
+from flask import url_for
 from peewee import IntegrityError
 
 import migrations
 import models
-from domain.delivery import service
+from domain.delivery import moves, requests
 from domain.delivery.tracking import is_valid
 from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, SavedAddress, User
+from tests.addresses import ADDRESS
 from tests.conftest import DEMO, assert_well_formed
 from tests.pdf import pdf_contains, pdf_text
-from tests.addresses import ADDRESS
+
+
+def track_link(delivery):
+    """The link the views give the domain for a delivery's notifications."""
+    return url_for("delivery.track", delivery_id=delivery.id)
 
 
 def document_id(app, owner="citizen", type_code="passport"):
@@ -55,7 +61,7 @@ def officer_moves(app, delivery_id, *statuses, note=""):
         officer = User.get(User.national_id == DEMO["officer"])
         for status in statuses:
             current = Delivery.get_by_id(delivery_id)
-            service.move(delivery_id, current.version, status, officer, "officer", note)
+            moves.move(delivery_id, current.version, status, officer, "officer", note, track_link=track_link)
 
 
 def test_delivery_page_lists_ready_documents_and_requests(app, citizen):
@@ -147,12 +153,12 @@ def test_one_delivery_in_progress_per_document(app, citizen):
 def test_the_database_refuses_a_second_active_delivery(app, db):
     user = User.get(User.national_id == DEMO["citizen"])
     document = Document.select().where(Document.user == user).first()
-    first, created = service.request_delivery(user, document, ADDRESS, "t1")
+    first, created = requests.request_delivery(user, document, ADDRESS, "t1", track_link=track_link)
     assert created
     # Even if the document's status were put back by mistake, the unique index holds.
     Document.update(status=DocumentStatus.READY).where(Document.id == document.id).execute()
     with pytest.raises(IntegrityError):
-        service.request_delivery(user, document, ADDRESS, "t2")
+        requests.request_delivery(user, document, ADDRESS, "t2", track_link=track_link)
     assert Delivery.select().count() == 1
 
 

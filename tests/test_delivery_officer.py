@@ -6,10 +6,10 @@ import pytest
 
 import models
 from domain.dates import today
-from domain.delivery import service
+from domain.delivery import moves, requests, worklists
 from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentType, User
 from tests.conftest import DEMO, assert_well_formed
-from tests.test_delivery import ADDRESS, delivery, document_id, request_delivery
+from tests.test_delivery import ADDRESS, delivery, document_id, request_delivery, track_link
 
 
 def make_deliveries(app, count, owner="citizen", city="riyadh"):
@@ -23,7 +23,9 @@ def make_deliveries(app, count, owner="citizen", city="riyadh"):
             document = Document.create(
                 user=user, document_type=passport, number=f"X{number:07d}", branch=branch, issued_at=today()
             )
-            made, _ = service.request_delivery(user, document, dict(ADDRESS, city=city), f"bulk-{owner}-{number}")
+            made, _ = requests.request_delivery(
+                user, document, dict(ADDRESS, city=city), f"bulk-{owner}-{number}", track_link=track_link
+            )
             ids.append(made.id)
     return ids
 
@@ -73,7 +75,8 @@ def service_move(app, delivery_id, *statuses, note=""):
     with app.test_request_context(), models.db.connection_context():
         officer = User.get(User.national_id == DEMO["officer"])
         for status in statuses:
-            service.move(delivery_id, Delivery.get_by_id(delivery_id).version, status, officer, "officer", note)
+            version = Delivery.get_by_id(delivery_id).version
+            moves.move(delivery_id, version, status, officer, "officer", note, track_link=track_link)
 
 
 def test_inline_update_with_htmx_returns_the_row_and_the_counts(app, citizen, officer):
@@ -196,7 +199,7 @@ def test_keyset_pagination(app, officer):
     ids = make_deliveries(app, 18)
     page = officer.page("/officer/deliveries")
     rows = page.select("tbody tr")
-    assert len(rows) == service.PAGE_SIZE == 15
+    assert len(rows) == worklists.PAGE_SIZE == 15
     assert len(page.response.get_data()) <= 40 * 1024, "a full page stays within the page weight budget"
     assert rows[0]["id"] == f"delivery-{ids[-1]}"
     next_link = page.one('a[rel="next"]')

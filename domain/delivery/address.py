@@ -8,8 +8,10 @@ case) and a message to show, or None when the value is valid.
 import re
 
 from flask_babel import lazy_gettext as _l
+from peewee import ModelSelect
 
 from domain.identity import normalize_digits, normalize_saudi_mobile
+from models import City, Region
 
 FIELDS = (
     "short_address",
@@ -21,6 +23,11 @@ FIELDS = (
     "additional_number",
     "mobile",
 )
+
+
+def cities() -> ModelSelect:
+    """The cities an address may be in, in the catalog's order, with their region."""
+    return City.select(City, Region).join(Region).order_by(Region.position, City.position, City.id)
 
 
 def _clean(value):
@@ -41,7 +48,7 @@ def _digits(value, count, empty, wrong):
     value = _clean(value).replace(" ", "")
     if not value:
         return value, empty
-    if not re.fullmatch(r"\d{%d}" % count, value):
+    if not re.fullmatch(rf"\d{{{count}}}", value):
         return value, wrong
     return value, None
 

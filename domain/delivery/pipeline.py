@@ -1,8 +1,7 @@
 """The delivery status pipeline: who may move a delivery from which status to which.
 
-Plain data and functions, no database: the operations in ``service`` ask
-``refusal`` before they write, and the officer's page offers only
-``allowed_next`` statuses.
+Plain data and functions, no database: ``moves`` asks ``refusal`` before it
+writes, and the officer's page offers only ``allowed_next`` statuses.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -41,6 +40,9 @@ TRANSITIONS = {
     # After a failed attempt the beneficiary may choose to collect at the branch.
     (S.FAILED, S.RETURNED, BENEFICIARY): BENEFICIARY,
 }
+
+# The statuses an officer can move deliveries to, for the several-rows action.
+OFFICER_TARGETS = [status for status in S.ALL if any(TRANSITIONS.get((source, status)) == OFFICER for source in S.ALL)]
 
 NOTE_REQUIRED = {S.FAILED}
 

@@ -17,7 +17,7 @@ PATTERN = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}")
 
 def check_digit(serial):
     """The S10 check digit of an eight-digit serial."""
-    total = sum(int(digit) * weight for digit, weight in zip(serial, WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(serial, WEIGHTS, strict=False))
     digit = 11 - total % 11
     return {10: 0, 11: 5}.get(digit, digit)
 
