@@ -1,5 +1,8 @@
 """Document delivery (توصيل الوثائق): the beneficiary's request, tracking, cancelling."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from flask import url_for
 from peewee import IntegrityError
@@ -8,7 +11,8 @@ import migrations
 import models
 from domain.delivery import moves, requests
 from domain.delivery.tracking import is_valid
-from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, SavedAddress, User
+from domain.tokens import new_token
+from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, Notification, SavedAddress, User
 from tests.addresses import ADDRESS
 from tests.conftest import DEMO, assert_well_formed
 from tests.pdf import pdf_contains, pdf_text
@@ -313,6 +317,46 @@ def test_each_change_notifies_the_beneficiary(app, citizen):
     notes = citizen.page("/notifications")
     link = notes.select(f'a[href="/delivery/{delivery_id}"]')
     assert len(link) == 3
+
+
+def test_the_domain_puts_the_links_it_is_given_in_its_notifications(app):
+    # Each link is what the callable returned, never a URL the domain built.
+    with app.test_request_context(), models.db.connection_context():
+        user = User.get(User.national_id == DEMO["citizen"])
+        officer = User.get(User.national_id == DEMO["officer"])
+        document = Document.get((Document.user == user) & (Document.status == DocumentStatus.READY))
+        made, created = requests.request_delivery(
+            user, document, ADDRESS, new_token(), track_link=lambda d: f"/given/request/{d.tracking_number}"
+        )
+        assert created
+        moved = moves.move(
+            made.id, made.version, "preparing", officer, "officer", track_link=lambda d: f"/given/move/{d.id}"
+        )
+        changed = requests.change_address(
+            moved,
+            moved.version,
+            user,
+            dict(ADDRESS, district="النخيل"),
+            track_link=lambda d: f"/given/address/{d.version}",
+        )
+        links = [
+            n.link
+            for n in Notification.select().where(Notification.link.startswith("/given/")).order_by(Notification.id)
+        ]
+    assert links == [
+        f"/given/request/{made.tracking_number}",
+        f"/given/move/{made.id}",
+        f"/given/address/{changed.version}",
+    ]
+
+
+def test_the_delivery_domain_builds_no_url_and_reads_no_request():
+    for path in (Path(__file__).parent.parent / "domain" / "delivery").glob("*.py"):
+        source = path.read_text()
+        assert "url_for" not in source, path.name
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module == "flask":
+                assert not {alias.name for alias in node.names} & {"request", "session", "g"}, path.name
 
 
 def test_cancel_before_saudi_post_puts_the_document_back(app, citizen):
