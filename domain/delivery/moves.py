@@ -17,6 +17,7 @@ TrackLink = Callable[[Delivery], str]
 
 
 def max_attempts() -> int:
+    """How many times Saudi Post tries to deliver before the document goes back to the branch."""
     return current_app.config["DELIVERY_MAX_ATTEMPTS"]
 
 

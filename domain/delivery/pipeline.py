@@ -4,6 +4,7 @@ Plain data and functions, no database: ``moves`` asks ``refusal`` before it
 writes, and the officer's page offers only ``allowed_next`` statuses.
 """
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from models import DeliveryStatus as S
@@ -50,7 +51,8 @@ NOTE_REQUIRED = {S.FAILED}
 CHANGEABLE = (S.RECEIVED, S.PREPARING)
 
 
-def label(status):
+def label(status: str) -> LazyString | str:
+    """The status in words (the code itself when it has none)."""
     return STATUS_LABELS.get(status, status)
 
 
@@ -58,7 +60,9 @@ def _actor_may(current, target, actor):
     return TRANSITIONS.get((current, target)) == actor or (current, target, actor) in TRANSITIONS
 
 
-def refusal(current, target, actor, attempts=0, max_attempts=3, note=""):
+def refusal(
+    current: str, target: str, actor: str, attempts: int = 0, max_attempts: int = 3, note: str = ""
+) -> LazyString | None:
     """Why this move is refused, as a message to show; None when it is allowed.
 
     ``attempts`` counts the times the delivery has gone out; another attempt
@@ -88,7 +92,7 @@ def refusal(current, target, actor, attempts=0, max_attempts=3, note=""):
     return None
 
 
-def allowed_next(current, actor, attempts=0, max_attempts=3):
+def allowed_next(current: str, actor: str, attempts: int = 0, max_attempts: int = 3) -> list[str]:
     """The statuses this actor may move a delivery to now, in pipeline order."""
     return [
         target
@@ -97,11 +101,12 @@ def allowed_next(current, actor, attempts=0, max_attempts=3):
     ]
 
 
-def is_changeable(status):
+def is_changeable(status: str) -> bool:
+    """True while the beneficiary may still cancel or change the address."""
     return status in CHANGEABLE
 
 
-def document_status_after(target):
+def document_status_after(target: str) -> str | None:
     """What the document becomes when its delivery reaches this status, if it changes."""
     return {
         S.DELIVERED: DocumentStatus.DELIVERED,

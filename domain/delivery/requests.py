@@ -43,6 +43,7 @@ ADDRESS_COLUMNS = (
 
 
 def fee() -> int:
+    """The delivery fee in riyals, paid to Saudi Post on delivery."""
     return current_app.config["DELIVERY_FEE_SAR"]
 
 
