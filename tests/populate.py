@@ -4,10 +4,12 @@ visit, an appointment booked for it, and a delivery on its way.
 Used by the reach checks so that crawling reaches the detail pages too.
 """
 
+from flask import url_for
+
 import models
 from domain import appointments
 from domain import requests as request_rules
-from domain.delivery import service as delivery
+from domain.delivery import requests as delivery
 from domain.demo import demo_branch
 from tests.addresses import ADDRESS
 from tests.conftest import DEMO
@@ -38,5 +40,11 @@ def populate(app, citizen_client):
         document = models.Document.get(
             (models.Document.user == citizen) & (models.Document.status == models.DocumentStatus.READY)
         )
-        shipment, _ = delivery.request_delivery(citizen, document, ADDRESS, "populate-token")
+        shipment, _ = delivery.request_delivery(
+            citizen,
+            document,
+            ADDRESS,
+            "populate-token",
+            track_link=lambda made: url_for("delivery.track", delivery_id=made.id),
+        )
     return {"request": reference, "appointment": appointment.number, "delivery": shipment.id}

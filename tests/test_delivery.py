@@ -1,16 +1,26 @@
 """Document delivery (توصيل الوثائق): the beneficiary's request, tracking, cancelling."""
 
+import ast
+from pathlib import Path
+
 import pytest
+from flask import url_for
 from peewee import IntegrityError
 
 import migrations
 import models
-from domain.delivery import service
+from domain.delivery import moves, requests
 from domain.delivery.tracking import is_valid
-from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, SavedAddress, User
+from domain.tokens import new_token
+from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, Notification, SavedAddress, User
+from tests.addresses import ADDRESS
 from tests.conftest import DEMO, assert_well_formed
 from tests.pdf import pdf_contains, pdf_text
-from tests.addresses import ADDRESS
+
+
+def track_link(delivery):
+    """The link the views give the domain for a delivery's notifications."""
+    return url_for("delivery.track", delivery_id=delivery.id)
 
 
 def document_id(app, owner="citizen", type_code="passport"):
@@ -55,7 +65,7 @@ def officer_moves(app, delivery_id, *statuses, note=""):
         officer = User.get(User.national_id == DEMO["officer"])
         for status in statuses:
             current = Delivery.get_by_id(delivery_id)
-            service.move(delivery_id, current.version, status, officer, "officer", note)
+            moves.move(delivery_id, current.version, status, officer, "officer", note, track_link=track_link)
 
 
 def test_delivery_page_lists_ready_documents_and_requests(app, citizen):
@@ -147,12 +157,12 @@ def test_one_delivery_in_progress_per_document(app, citizen):
 def test_the_database_refuses_a_second_active_delivery(app, db):
     user = User.get(User.national_id == DEMO["citizen"])
     document = Document.select().where(Document.user == user).first()
-    first, created = service.request_delivery(user, document, ADDRESS, "t1")
+    first, created = requests.request_delivery(user, document, ADDRESS, "t1", track_link=track_link)
     assert created
     # Even if the document's status were put back by mistake, the unique index holds.
     Document.update(status=DocumentStatus.READY).where(Document.id == document.id).execute()
     with pytest.raises(IntegrityError):
-        service.request_delivery(user, document, ADDRESS, "t2")
+        requests.request_delivery(user, document, ADDRESS, "t2", track_link=track_link)
     assert Delivery.select().count() == 1
 
 
@@ -307,6 +317,46 @@ def test_each_change_notifies_the_beneficiary(app, citizen):
     notes = citizen.page("/notifications")
     link = notes.select(f'a[href="/delivery/{delivery_id}"]')
     assert len(link) == 3
+
+
+def test_the_domain_puts_the_links_it_is_given_in_its_notifications(app):
+    # Each link is what the callable returned, never a URL the domain built.
+    with app.test_request_context(), models.db.connection_context():
+        user = User.get(User.national_id == DEMO["citizen"])
+        officer = User.get(User.national_id == DEMO["officer"])
+        document = Document.get((Document.user == user) & (Document.status == DocumentStatus.READY))
+        made, created = requests.request_delivery(
+            user, document, ADDRESS, new_token(), track_link=lambda d: f"/given/request/{d.tracking_number}"
+        )
+        assert created
+        moved = moves.move(
+            made.id, made.version, "preparing", officer, "officer", track_link=lambda d: f"/given/move/{d.id}"
+        )
+        changed = requests.change_address(
+            moved,
+            moved.version,
+            user,
+            dict(ADDRESS, district="النخيل"),
+            track_link=lambda d: f"/given/address/{d.version}",
+        )
+        links = [
+            n.link
+            for n in Notification.select().where(Notification.link.startswith("/given/")).order_by(Notification.id)
+        ]
+    assert links == [
+        f"/given/request/{made.tracking_number}",
+        f"/given/move/{made.id}",
+        f"/given/address/{changed.version}",
+    ]
+
+
+def test_the_delivery_domain_builds_no_url_and_reads_no_request():
+    for path in (Path(__file__).parent.parent / "domain" / "delivery").glob("*.py"):
+        source = path.read_text()
+        assert "url_for" not in source, path.name
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module == "flask":
+                assert not {alias.name for alias in node.names} & {"request", "session", "g"}, path.name
 
 
 def test_cancel_before_saudi_post_puts_the_document_back(app, citizen):

@@ -6,10 +6,10 @@ import pytest
 
 import models
 from domain.dates import today
-from domain.delivery import service
-from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentType, User
+from domain.delivery import moves, requests, worklists
+from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, DocumentType, User
 from tests.conftest import DEMO, assert_well_formed
-from tests.test_delivery import ADDRESS, delivery, document_id, request_delivery
+from tests.test_delivery import ADDRESS, delivery, document_id, request_delivery, track_link
 
 
 def make_deliveries(app, count, owner="citizen", city="riyadh"):
@@ -23,7 +23,9 @@ def make_deliveries(app, count, owner="citizen", city="riyadh"):
             document = Document.create(
                 user=user, document_type=passport, number=f"X{number:07d}", branch=branch, issued_at=today()
             )
-            made, _ = service.request_delivery(user, document, dict(ADDRESS, city=city), f"bulk-{owner}-{number}")
+            made, _ = requests.request_delivery(
+                user, document, dict(ADDRESS, city=city), f"bulk-{owner}-{number}", track_link=track_link
+            )
             ids.append(made.id)
     return ids
 
@@ -73,7 +75,8 @@ def service_move(app, delivery_id, *statuses, note=""):
     with app.test_request_context(), models.db.connection_context():
         officer = User.get(User.national_id == DEMO["officer"])
         for status in statuses:
-            service.move(delivery_id, Delivery.get_by_id(delivery_id).version, status, officer, "officer", note)
+            version = Delivery.get_by_id(delivery_id).version
+            moves.move(delivery_id, version, status, officer, "officer", note, track_link=track_link)
 
 
 def test_inline_update_with_htmx_returns_the_row_and_the_counts(app, citizen, officer):
@@ -151,18 +154,52 @@ def test_two_officers_at_once_the_second_gets_a_conflict(app, citizen, make_clie
     first, second = make_client("officer"), make_client("officer")
     seen_by_first = first.page("/officer/deliveries")
     seen_by_second = second.page("/officer/deliveries")
-    assert move(first, seen_by_first, delivery_id, "preparing", htmx=htmx).status in (200, 303)
+    assert move(first, seen_by_first, delivery_id, "preparing", htmx=htmx).status == (200 if htmx else 303)
     answer = move(second, seen_by_second, delivery_id, "preparing", htmx=htmx)
     assert answer.status == 409
     alert = answer.one(f"#delivery-{delivery_id} [role=alert]" if htmx else "main > [role=alert]")
     assert "حدّث موظف آخر" in alert.text and "«قيد التجهيز»" in alert.text
     with app.app_context(), models.db.connection_context():
-        assert Delivery.get_by_id(delivery_id).version == 2
+        stored = Delivery.get_by_id(delivery_id)
+        assert (stored.status, stored.version) == (DeliveryStatus.PREPARING, 2)
         assert DeliveryEvent.select().where(DeliveryEvent.delivery == delivery_id).count() == 2
+        # The request's own event, then the first officer's move and nothing else.
+        assert moves_recorded(delivery_id) == [("", "received"), ("received", "preparing")]
     # The answer shows the current state, so the officer can go on from there.
     row = answer.one(f"#delivery-{delivery_id}")
     assert "قيد التجهيز" in row.select_one(".status").text
     assert row.select_one('input[name="version"]')["value"] == "2"
+
+
+def moves_recorded(delivery_id):
+    """The (from, to) statuses of a delivery's events, oldest first."""
+    events = DeliveryEvent.select().where(DeliveryEvent.delivery == delivery_id).order_by(DeliveryEvent.id)
+    return [(event.from_status, event.to_status) for event in events]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_second_officer_choosing_another_status_does_not_overwrite_the_first(app, citizen, make_client, htmx):
+    delivery_id = request_delivery(citizen, document_id(app))
+    service_move(app, delivery_id, "preparing", "handed_to_post", "out_for_delivery")
+    first, second = make_client("officer"), make_client("officer")
+    seen_by_first = first.page("/officer/deliveries")
+    seen_by_second = second.page("/officer/deliveries")
+    assert move(first, seen_by_first, delivery_id, "delivered", htmx=htmx).status == (200 if htmx else 303)
+    answer = move(second, seen_by_second, delivery_id, "failed", note="لا أحد في العنوان", htmx=htmx)
+    assert answer.status == 409
+    assert "«تم التسليم»" in answer.one(f"#delivery-{delivery_id}" if htmx else "main > [role=alert]").text
+    with app.app_context(), models.db.connection_context():
+        stored = Delivery.get_by_id(delivery_id)
+        assert (stored.status, stored.attempts) == (DeliveryStatus.DELIVERED, 1)
+        assert Document.get_by_id(stored.document_id).status == DocumentStatus.DELIVERED
+        # One event for the first officer's move, none for the second's.
+        assert moves_recorded(delivery_id) == [
+            ("", "received"),
+            ("received", "preparing"),
+            ("preparing", "handed_to_post"),
+            ("handed_to_post", "out_for_delivery"),
+            ("out_for_delivery", "delivered"),
+        ]
 
 
 @pytest.mark.clock
@@ -196,7 +233,7 @@ def test_keyset_pagination(app, officer):
     ids = make_deliveries(app, 18)
     page = officer.page("/officer/deliveries")
     rows = page.select("tbody tr")
-    assert len(rows) == service.PAGE_SIZE == 15
+    assert len(rows) == worklists.PAGE_SIZE == 15
     assert len(page.response.get_data()) <= 40 * 1024, "a full page stays within the page weight budget"
     assert rows[0]["id"] == f"delivery-{ids[-1]}"
     next_link = page.one('a[rel="next"]')

@@ -1,10 +1,10 @@
 """The delivery status pipeline: who may move a delivery from which status to which.
 
-Plain data and functions, no database: the operations in ``service`` ask
-``refusal`` before they write, and the officer's page offers only
-``allowed_next`` statuses.
+Plain data and functions, no database: ``moves`` asks ``refusal`` before it
+writes, and the officer's page offers only ``allowed_next`` statuses.
 """
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from models import DeliveryStatus as S
@@ -42,13 +42,17 @@ TRANSITIONS = {
     (S.FAILED, S.RETURNED, BENEFICIARY): BENEFICIARY,
 }
 
+# The statuses an officer can move deliveries to, for the several-rows action.
+OFFICER_TARGETS = [status for status in S.ALL if any(TRANSITIONS.get((source, status)) == OFFICER for source in S.ALL)]
+
 NOTE_REQUIRED = {S.FAILED}
 
 # The beneficiary may cancel or change the address only before Saudi Post has it.
 CHANGEABLE = (S.RECEIVED, S.PREPARING)
 
 
-def label(status):
+def label(status: str) -> LazyString | str:
+    """The status in words (the code itself when it has none)."""
     return STATUS_LABELS.get(status, status)
 
 
@@ -56,7 +60,9 @@ def _actor_may(current, target, actor):
     return TRANSITIONS.get((current, target)) == actor or (current, target, actor) in TRANSITIONS
 
 
-def refusal(current, target, actor, attempts=0, max_attempts=3, note=""):
+def refusal(
+    current: str, target: str, actor: str, attempts: int = 0, max_attempts: int = 3, note: str = ""
+) -> LazyString | None:
     """Why this move is refused, as a message to show; None when it is allowed.
 
     ``attempts`` counts the times the delivery has gone out; another attempt
@@ -86,7 +92,7 @@ def refusal(current, target, actor, attempts=0, max_attempts=3, note=""):
     return None
 
 
-def allowed_next(current, actor, attempts=0, max_attempts=3):
+def allowed_next(current: str, actor: str, attempts: int = 0, max_attempts: int = 3) -> list[str]:
     """The statuses this actor may move a delivery to now, in pipeline order."""
     return [
         target
@@ -95,11 +101,12 @@ def allowed_next(current, actor, attempts=0, max_attempts=3):
     ]
 
 
-def is_changeable(status):
+def is_changeable(status: str) -> bool:
+    """True while the beneficiary may still cancel or change the address."""
     return status in CHANGEABLE
 
 
-def document_status_after(target):
+def document_status_after(target: str) -> str | None:
     """What the document becomes when its delivery reaches this status, if it changes."""
     return {
         S.DELIVERED: DocumentStatus.DELIVERED,

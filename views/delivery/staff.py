@@ -1,7 +1,4 @@
-"""«طلبات التوصيل» for the delivery officer, and documents returned to a branch desk.
-
-Registered on the ``delivery`` blueprint by ``views.delivery``.
-"""
+"""Document delivery: «طلبات التوصيل» for the delivery officer, and documents returned to a branch desk."""
 
 from datetime import date
 from urllib.parse import parse_qsl, urlsplit
@@ -10,23 +7,18 @@ from flask import flash, g, render_template, request, url_for
 from flask_babel import _, ngettext
 from werkzeug.datastructures import MultiDict
 
-from domain.delivery import pipeline, service
+from domain.delivery import moves, pipeline, worklists
+from domain.delivery.address import cities
+from domain.errors import Conflict, Refused
 from domain.identity import normalize_digits
-from models import City, Delivery, DeliveryStatus, Document, Region, Role
-from views.access import get_or_404, roles_required
-from views.delivery import bp
+from models import DeliveryStatus, Role
+from views.access import roles_required
+from views.delivery import bp, found_or_404, track_link
 from views.rendering import redirect_after_post, render_page_or_partial, safe_next, wants_partial
-
-# The statuses an officer can move deliveries to, for the several-rows action.
-OFFICER_TARGETS = [
-    status
-    for status in DeliveryStatus.ALL
-    if any(pipeline.TRANSITIONS.get((source, status)) == pipeline.OFFICER for source in DeliveryStatus.ALL)
-]
 
 
 def read_filters(args):
-    """The list's filters from a query string; a date that is not one is ignored."""
+    """Read the list's filters from a query string; a date that is not one is ignored."""
     status = args.get("status", "")
     day_text = normalize_digits(args.get("date", "")) or ""
     try:
@@ -43,19 +35,16 @@ def read_filters(args):
 
 
 def list_url(filters, **changes):
-    """The officer's list URL with these filters (empty ones left out)."""
+    """Build the officer's list URL with these filters (empty ones left out)."""
     params = {**filters, **changes}
     if params.get("date"):
         params["date"] = params["date"].isoformat()
     return url_for("delivery.officer_list", **{key: value for key, value in params.items() if value})
 
 
-def next_statuses(delivery):
-    return pipeline.allowed_next(delivery.status, pipeline.OFFICER, delivery.attempts, service.max_attempts())
-
-
 def list_context(filters):
-    rows, next_after = service.officer_page(
+    """Gather what the officer's whole list page shows under these filters."""
+    rows, next_after = worklists.officer_page(
         filters["status"], filters["city"], filters["date"], filters["q"], filters["after"]
     )
     return dict(
@@ -64,20 +53,20 @@ def list_context(filters):
         first_url=list_url(filters, after=None) if filters["after"] else None,
         back=list_url(filters),
         **tabs_context(filters),
-        cities=City.select(City, Region).join(Region).order_by(Region.position, City.position, City.id),
-        targets=OFFICER_TARGETS,
+        cities=cities(),
+        targets=pipeline.OFFICER_TARGETS,
     )
 
 
 def tabs_context(filters):
+    """Gather what the status tabs and each row need."""
     return dict(
         filters=filters,
-        counts=service.officer_counts(filters["city"], filters["date"], filters["q"]),
+        counts=worklists.officer_counts(filters["city"], filters["date"], filters["q"]),
         statuses=("",) + DeliveryStatus.ALL,
         tab_url=lambda status: list_url(filters, status=status, after=None),
-        label=pipeline.label,
-        next_statuses=next_statuses,
-        max_attempts=service.max_attempts(),
+        next_statuses=worklists.next_statuses,
+        max_attempts=moves.max_attempts(),
     )
 
 
@@ -89,11 +78,12 @@ def officer_list():
 
 
 def filters_of(back):
+    """Read the filters of the list URL the officer came from."""
     return read_filters(MultiDict(parse_qsl(urlsplit(back).query)))
 
 
 def answer_row(delivery, back, status_code, message=None, kind="error"):
-    """htmx: the row again (and the tab counts); without JavaScript: the whole list."""
+    """For htmx, render the row again (and the tab counts); without JavaScript, the whole list."""
     filters = filters_of(back)
     if wants_partial():
         return render_page_or_partial(
@@ -121,39 +111,35 @@ def answer_row(delivery, back, status_code, message=None, kind="error"):
 @roles_required(Role.OFFICER)
 def officer_move(delivery_id):
     """Move one delivery to its next status; a stale version is a 409 conflict."""
-    delivery = get_or_404(Delivery.select().where(Delivery.id == delivery_id))
+    delivery = found_or_404(worklists.officer_row(delivery_id))
     back = safe_next(request.form.get("next"), url_for("delivery.officer_list"))
     target = request.form.get("status", "")
+    if target not in DeliveryStatus.ALL:
+        return answer_row(delivery, back, 422, _("Choose the next status."))
     try:
-        if target not in DeliveryStatus.ALL:
-            raise service.Refused(_("Choose the next status."))
-        moved = service.move(
+        moved = moves.move(
             delivery.id,
             request.form.get("version", type=int),
             target,
             g.user,
             pipeline.OFFICER,
             request.form.get("note", ""),
+            track_link=track_link,
         )
-    except service.Refused as refused:
-        return answer_row(row(delivery.id), back, 422, str(refused.message))
-    except service.Conflict as conflict:
+    except Refused as refused:
+        return answer_row(worklists.officer_row(delivery.id), back, 422, str(refused.message))
+    except Conflict as conflict:
         message = _(
             "Someone else updated delivery %(ref)s first; it is now «%(status)s». Nothing was changed; choose again.",
             ref=conflict.current.tracking_number,
             status=pipeline.label(conflict.current.status),
         )
-        return answer_row(row(delivery.id), back, 409, message, "conflict")
+        return answer_row(worklists.officer_row(delivery.id), back, 409, message, "conflict")
     message = _("Delivery %(ref)s is now «%(status)s».", ref=moved.tracking_number, status=pipeline.label(moved.status))
     if wants_partial():
-        return answer_row(row(moved.id), back, 200, message, "success")
+        return answer_row(worklists.officer_row(moved.id), back, 200, message, "success")
     flash(message, "success")
     return redirect_after_post(back)
-
-
-def row(delivery_id):
-    """A delivery with what its row shows."""
-    return service.officer_query().where(Delivery.id == delivery_id).get()
 
 
 @bp.route("/officer/deliveries/bulk", methods=["POST"])
@@ -167,10 +153,12 @@ def officer_bulk():
         if delivery_id.isdigit() and version.isdigit():
             items.append((int(delivery_id), int(version)))
     target = request.form.get("status", "")
-    if not items or target not in OFFICER_TARGETS:
+    if not items or target not in pipeline.OFFICER_TARGETS:
         flash(_("Select at least one delivery and the status to move them to."), "error")
         return redirect_after_post(back)
-    moved, refused = service.move_many(items, target, g.user, pipeline.OFFICER, request.form.get("note", ""))
+    moved, refused = moves.move_many(
+        items, target, g.user, pipeline.OFFICER, request.form.get("note", ""), track_link=track_link
+    )
     if moved:
         flash(
             ngettext(
@@ -199,8 +187,7 @@ def desk_returns():
     """Show documents returned to the desk's branch, to hand over to their owners."""
     return render_template(
         "delivery/desk_returns.html",
-        rows=list(service.returned_to_branch(g.user.branch)) if g.user.branch_id else [],
-        label=pipeline.label,
+        rows=list(worklists.returned_to_branch(g.user.branch)) if g.user.branch_id else [],
     )
 
 
@@ -208,20 +195,17 @@ def desk_returns():
 @roles_required(Role.DESK)
 def desk_hand_over(delivery_id):
     """Record that the owner collected the returned document at this branch."""
-    delivery = get_or_404(
-        Delivery.select(Delivery)
-        .join(Document)
-        .where(
-            (Delivery.id == delivery_id)
-            & (Document.branch == g.user.branch_id)
-            & (Delivery.status == DeliveryStatus.RETURNED)
-        )
-    )
+    delivery = found_or_404(worklists.returned_delivery(g.user.branch_id, delivery_id))
     try:
-        moved = service.move(
-            delivery.id, request.form.get("version", type=int), DeliveryStatus.COLLECTED, g.user, pipeline.DESK
+        moved = moves.move(
+            delivery.id,
+            request.form.get("version", type=int),
+            DeliveryStatus.COLLECTED,
+            g.user,
+            pipeline.DESK,
+            track_link=track_link,
         )
         flash(_("Delivery %(ref)s: the document was handed over.", ref=moved.tracking_number), "success")
-    except (service.Refused, service.Conflict):
+    except (Refused, Conflict):
         flash(_("This document was already handed over or its delivery changed."), "error")
     return redirect_after_post(url_for("delivery.desk_returns"))

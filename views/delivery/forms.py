@@ -6,7 +6,6 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from domain.delivery import address
-from models import City, Region
 
 
 def _checked_by(name):
@@ -33,15 +32,21 @@ class AddressForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cities = City.select(City, Region).join(Region).order_by(Region.position, City.position, City.id)
-        self.city.choices = [("", _l("Choose the city"))] + [(city.code, city.name) for city in cities]
+        self.city.choices = [("", _l("Choose the city"))] + [(city.code, city.name) for city in address.cities()]
         self._city_codes = {code for code, _ in self.city.choices if code}
 
     def city_codes(self):
+        """Return the codes of the cities offered."""
         return self._city_codes
 
     def cleaned(self):
+        """Return the checked address as a mapping of field name to value."""
         return {name: self[name].data for name in address.FIELDS}
+
+    def fill_from(self, record):
+        """Fill the fields from an address kept before (a saved address or a delivery)."""
+        for name in address.FIELDS:
+            self[name].data = record.city.code if name == "city" else getattr(record, name)
 
     def validate_one(self, name):
         """Check a single field (htmx, when it loses focus); True when valid."""

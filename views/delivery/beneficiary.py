@@ -1,46 +1,33 @@
-"""Document delivery through Saudi Post (توصيل الوثائق): the beneficiary's pages.
+"""Document delivery: the beneficiary's pages, from the ready documents to the receipt."""
 
-The officer's and the branch desk's pages are in ``views.delivery_staff``,
-on the same blueprint.
-"""
-
-import secrets
-
-from flask import Blueprint, flash, g, make_response, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import _
 
 from domain.dates import riyadh_date
-from domain.delivery import pipeline, service
+from domain.delivery import moves, pipeline, requests
 from domain.delivery.address import FIELDS, mask_mobile, mask_short_address
-from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, Role
-from views.access import get_or_404, roles_required
-from views.delivery_forms import AddressForm, RequestForm
+from domain.errors import Conflict, Refused
+from domain.tokens import new_token
+from models import DeliveryStatus, DocumentStatus, Role
+from views.access import roles_required
+from views.delivery import bp, found_or_404, track_link
+from views.delivery.forms import AddressForm, RequestForm
 from views.printing import pdf_response, qr_data_uri, render_pdf
 from views.rendering import redirect_after_post, render_page_or_partial, wants_partial
 
-bp = Blueprint("delivery", __name__)
-
 
 def own_document(document_id):
-    return get_or_404(
-        Document.select(Document, DocumentType)
-        .join(DocumentType)
-        .where((Document.id == document_id) & (Document.user == g.user))
-    )
+    """The signed-in beneficiary's document, or 404 (another person's too)."""
+    return found_or_404(requests.own_document(g.user, document_id))
 
 
 def own_delivery(delivery_id):
     """The signed-in beneficiary's delivery, or 404 (another person's too)."""
-    return get_or_404(
-        Delivery.select(Delivery, Document, DocumentType)
-        .join(Document)
-        .join(DocumentType)
-        .where((Delivery.id == delivery_id) & (Delivery.user == g.user))
-    )
+    return found_or_404(requests.own_delivery(g.user, delivery_id))
 
 
 def form_page(template, status=200, **context):
-    """An address form page; its URL also answers htmx field checks, hence Vary."""
+    """Render an address form page; its URL also answers htmx field checks, hence Vary."""
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
@@ -69,9 +56,8 @@ def index():
     """Show the beneficiary's ready documents and delivery requests."""
     return render_template(
         "delivery/index.html",
-        documents=list(service.ready_documents(g.user)),
-        deliveries=list(service.deliveries_of(g.user)),
-        label=pipeline.label,
+        documents=list(requests.ready_documents(g.user)),
+        deliveries=list(requests.deliveries_of(g.user)),
     )
 
 
@@ -81,32 +67,32 @@ def request_form(document_id):
     """Ask for the national address; a valid address goes on to the review step."""
     document = own_document(document_id)
     if document.status != DocumentStatus.READY and request.method == "GET":
-        flash(str(service.refusal_for_document(document)), "error")
+        flash(str(requests.refusal_for_document(document)), "error")
         return redirect(url_for("delivery.index"))
-    saved = list(service.saved_addresses(g.user))
+    saved = list(requests.saved_addresses(g.user))
     form = RequestForm()
     if request.method == "GET":
         chosen = request.args.get("saved", type=int)
         source = next((item for item in saved if item.id == chosen), None)
         if source is not None:
-            for name in FIELDS:
-                form[name].data = source.city.code if name == "city" else getattr(source, name)
+            form.fill_from(source)
         elif not form.mobile.data:
             form.mobile.data = g.user.phone
     action = url_for("delivery.request_form", document_id=document.id)
-    context = dict(document=document, saved=saved, fee=service.fee(), action=action)
+    context = dict(document=document, saved=saved, fee=requests.fee(), action=action)
     partial = field_partial(form, "delivery/request.html", **context)
     if partial is not None:
         return partial
     if request.method == "POST" and not request.form.get("edit"):
         if form.validate():
-            form.submission_token.data = secrets.token_urlsafe(24)
+            form.submission_token.data = new_token()
             return form_page("delivery/review.html", form=form, city=city_name(form), **context)
         return form_page("delivery/request.html", 422, form=form, **context)
     return form_page("delivery/request.html", form=form, **context)
 
 
 def city_name(form):
+    """The name of the city chosen in the form."""
     return dict(form.city.choices).get(form.city.data, "")
 
 
@@ -116,21 +102,26 @@ def confirm(document_id):
     """Create the delivery from the reviewed address; a second click finds the first."""
     document = own_document(document_id)
     form = RequestForm()
-    context = dict(
-        document=document,
-        saved=list(service.saved_addresses(g.user)),
-        fee=service.fee(),
-        action=url_for("delivery.request_form", document_id=document.id),
-    )
     if not form.validate():
+        context = dict(
+            document=document,
+            saved=list(requests.saved_addresses(g.user)),
+            fee=requests.fee(),
+            action=url_for("delivery.request_form", document_id=document.id),
+        )
         return form_page("delivery/request.html", 422, form=form, **context)
     try:
-        delivery, created = service.request_delivery(g.user, document, form.cleaned(), form.submission_token.data)
-    except service.Refused as refused:
+        delivery, _created = requests.request_delivery(
+            g.user,
+            document,
+            form.cleaned(),
+            form.submission_token.data,
+            save_address=form.save_address.data,
+            track_link=track_link,
+        )
+    except Refused as refused:
         flash(str(refused.message), "error")
         return redirect_after_post(url_for("delivery.index"))
-    if created and form.save_address.data:
-        service.save_address(g.user, form.cleaned())
     return redirect_after_post(url_for("delivery.confirmation", delivery_id=delivery.id))
 
 
@@ -138,8 +129,7 @@ def confirm(document_id):
 @roles_required(Role.BENEFICIARY)
 def confirmation(delivery_id):
     """Show the tracking number of a new delivery, with «طباعة»."""
-    delivery = own_delivery(delivery_id)
-    return render_template("delivery/confirmation.html", delivery=delivery, label=pipeline.label)
+    return render_template("delivery/confirmation.html", delivery=own_delivery(delivery_id))
 
 
 @bp.route("/delivery/<int:delivery_id>")
@@ -151,23 +141,23 @@ def track(delivery_id):
     return render_template(
         "delivery/track.html",
         delivery=delivery,
-        events=list(service.history(delivery)),
-        label=pipeline.label,
+        events=list(requests.history(delivery)),
         changeable=pipeline.is_changeable(delivery.status),
         may_collect=may_collect,
-        max_attempts=service.max_attempts(),
+        max_attempts=moves.max_attempts(),
     )
 
 
 def beneficiary_move(delivery_id, target, done_message):
     """Cancel, or switch to collecting at the branch, then go back to the tracking page."""
     delivery = own_delivery(delivery_id)
+    version = request.form.get("version", type=int)
     try:
-        service.move(delivery.id, request.form.get("version", type=int), target, g.user, pipeline.BENEFICIARY)
+        moves.move(delivery.id, version, target, g.user, pipeline.BENEFICIARY, track_link=track_link)
         flash(done_message, "success")
-    except service.Refused as refused:
+    except Refused as refused:
         flash(str(refused.message), "error")
-    except service.Conflict as conflict:
+    except Conflict as conflict:
         flash(
             _(
                 "The delivery changed while you were looking at it; it is now «%(status)s».",
@@ -214,8 +204,7 @@ def change_address(delivery_id):
         return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
     form = AddressForm()
     if request.method == "GET":
-        for name in FIELDS:
-            form[name].data = delivery.city.code if name == "city" else getattr(delivery, name)
+        form.fill_from(delivery)
     context = dict(
         delivery=delivery,
         version=request.form.get("version", delivery.version, type=int),
@@ -224,24 +213,24 @@ def change_address(delivery_id):
     partial = field_partial(form, "delivery/change_address.html", **context)
     if partial is not None:
         return partial
-    if request.method == "POST":
-        if not form.validate():
-            return form_page("delivery/change_address.html", 422, form=form, **context)
-        try:
-            service.change_address(delivery, context["version"], g.user, form.cleaned())
-            flash(_("The delivery address was changed."), "success")
-        except service.Refused as refused:
-            flash(str(refused.message), "error")
-        except service.Conflict as conflict:
-            flash(
-                _(
-                    "The delivery changed while you were editing; it is now «%(status)s». Check the address again.",
-                    status=pipeline.label(conflict.current.status),
-                ),
-                "error",
-            )
-        return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
-    return form_page("delivery/change_address.html", form=form, **context)
+    if request.method == "GET":
+        return form_page("delivery/change_address.html", form=form, **context)
+    if not form.validate():
+        return form_page("delivery/change_address.html", 422, form=form, **context)
+    try:
+        requests.change_address(delivery, context["version"], g.user, form.cleaned(), track_link=track_link)
+        flash(_("The delivery address was changed."), "success")
+    except Refused as refused:
+        flash(str(refused.message), "error")
+    except Conflict as conflict:
+        flash(
+            _(
+                "The delivery changed while you were editing; it is now «%(status)s». Check the address again.",
+                status=pipeline.label(conflict.current.status),
+            ),
+            "error",
+        )
+    return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
 
 
 @bp.route("/delivery/<int:delivery_id>/receipt.pdf")
@@ -256,9 +245,5 @@ def receipt(delivery_id):
         mobile=mask_mobile(delivery.mobile),
         requested_on=riyadh_date(delivery.created_at),
         qr=qr_data_uri(delivery.tracking_number),
-        label=pipeline.label,
     )
     return pdf_response(pdf, f"delivery-{delivery.tracking_number}.pdf")
-
-
-from views import delivery_staff  # noqa: E402,F401  (registers the staff views on bp)

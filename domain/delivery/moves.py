@@ -1,0 +1,104 @@
+"""Moving a delivery along the pipeline, for the officer, the branch desk and the
+beneficiary alike, and telling the beneficiary of each step."""
+
+from collections.abc import Callable
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from domain.delivery import pipeline
+from domain.errors import Conflict, Refused
+from domain.notifier import notify
+from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, User, utcnow, write_transaction
+
+# A delivery -> the URL of its tracking page. The views make it, the domain
+# puts what it returns in notifications.
+TrackLink = Callable[[Delivery], str]
+
+
+def max_attempts() -> int:
+    """How many times Saudi Post tries to deliver before the document goes back to the branch."""
+    return current_app.config["DELIVERY_MAX_ATTEMPTS"]
+
+
+def tell(delivery: Delivery, target: str, track_link: TrackLink, note: str = "") -> None:
+    """Tell the beneficiary that the delivery reached ``target``, with a link to track it."""
+    if target == DeliveryStatus.FAILED:
+        message = _l(
+            "Delivery %(ref)s could not be delivered: %(reason)s. You may collect the document "
+            "at the branch instead of waiting for the next attempt.",
+            ref=delivery.tracking_number,
+            reason=note,
+        )
+    else:
+        message = _l("Delivery %(ref)s: %(status)s.", ref=delivery.tracking_number, status=pipeline.label(target))
+    notify(delivery.user, message, link=track_link(delivery))
+
+
+def move(
+    delivery_id: int,
+    version: int | None,
+    target: str,
+    author: User,
+    actor: str,
+    note: str = "",
+    *,
+    track_link: TrackLink,
+) -> Delivery:
+    """Move a delivery to the next status if the pipeline allows it.
+
+    ``version`` is the one the person saw: if the delivery changed since,
+    Conflict is raised and nothing is written; Refused when the pipeline says no.
+    """
+    note = (note or "").strip()
+    with write_transaction():
+        delivery = Delivery.get_by_id(delivery_id)
+        if version is not None and delivery.version != version:
+            raise Conflict(delivery)
+        problem = pipeline.refusal(delivery.status, target, actor, delivery.attempts, max_attempts(), note)
+        if problem:
+            raise Refused(problem)
+        changes = {
+            Delivery.status: target,
+            Delivery.version: delivery.version + 1,
+            Delivery.updated_at: utcnow(),
+        }
+        if target == DeliveryStatus.OUT_FOR_DELIVERY:
+            changes[Delivery.attempts] = delivery.attempts + 1
+        if target in DeliveryStatus.FINISHED:
+            changes[Delivery.active_document] = None
+        updated = (
+            Delivery.update(changes)
+            .where((Delivery.id == delivery.id) & (Delivery.version == delivery.version))
+            .execute()
+        )
+        if not updated:
+            raise Conflict(Delivery.get_by_id(delivery.id))
+        DeliveryEvent.create(delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note)
+        document_status = pipeline.document_status_after(target)
+        if document_status:
+            Document.update(status=document_status).where(
+                (Document.id == delivery.document_id) & (Document.status == DocumentStatus.IN_DELIVERY)
+            ).execute()
+        delivery = Delivery.get_by_id(delivery.id)
+        tell(delivery, target, track_link, note)
+    return delivery
+
+
+def move_many(
+    items: list[tuple[int, int]],
+    target: str,
+    author: User,
+    actor: str,
+    note: str = "",
+    *,
+    track_link: TrackLink,
+) -> tuple[list[Delivery], list[int]]:
+    """Move several deliveries (id, version) to the same status; return (moved, refused ids)."""
+    moved, refused = [], []
+    for delivery_id, version in items:
+        try:
+            moved.append(move(delivery_id, version, target, author, actor, note, track_link=track_link))
+        except (Refused, Conflict, Delivery.DoesNotExist):
+            refused.append(delivery_id)
+    return moved, refused

@@ -1,0 +1,241 @@
+"""The beneficiary's side of a delivery: the documents ready for it, requesting one,
+changing its address, and what the beneficiary's pages read.
+
+Each change is one write transaction that records an event and tells the
+beneficiary; the caller passes ``track_link``, a delivery -> URL of its tracking page.
+"""
+
+from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError, ModelSelect
+
+from domain.delivery import pipeline
+from domain.delivery.moves import TrackLink, tell
+from domain.delivery.tracking import next_tracking_number
+from domain.errors import Conflict, Refused
+from domain.notifier import notify
+from domain.tokens import already_submitted, valid_token
+from models import (
+    Branch,
+    City,
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    SavedAddress,
+    User,
+    utcnow,
+    write_transaction,
+)
+
+ADDRESS_COLUMNS = (
+    "short_address",
+    "building_number",
+    "street",
+    "district",
+    "postal_code",
+    "additional_number",
+    "mobile",
+)
+
+
+def fee() -> int:
+    """The delivery fee in riyals, paid to Saudi Post on delivery."""
+    return current_app.config["DELIVERY_FEE_SAR"]
+
+
+def ready_documents(user: User) -> ModelSelect:
+    """The person's documents ready to be delivered, newest first, with their branch."""
+    return (
+        Document.select(Document, DocumentType, Branch)
+        .join(DocumentType)
+        .switch(Document)
+        .join(Branch)
+        .where((Document.user == user) & (Document.status == DocumentStatus.READY))
+        .order_by(Document.issued_at.desc(), Document.id)
+    )
+
+
+def deliveries_of(user: User) -> ModelSelect:
+    """The person's deliveries, newest first."""
+    return (
+        Delivery.select(Delivery, Document, DocumentType)
+        .join(Document)
+        .join(DocumentType)
+        .where(Delivery.user == user)
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+    )
+
+
+def own_document(user: User, document_id: int) -> Document | None:
+    """The person's document with its type, or None (another person's too)."""
+    return (
+        Document.select(Document, DocumentType)
+        .join(DocumentType)
+        .where((Document.id == document_id) & (Document.user == user))
+        .first()
+    )
+
+
+def own_delivery(user: User, delivery_id: int) -> Delivery | None:
+    """The person's delivery with its document, or None (another person's too)."""
+    return (
+        Delivery.select(Delivery, Document, DocumentType)
+        .join(Document)
+        .join(DocumentType)
+        .where((Delivery.id == delivery_id) & (Delivery.user == user))
+        .first()
+    )
+
+
+def history(delivery: Delivery) -> ModelSelect:
+    """The delivery's events, oldest first, with their authors."""
+    return (
+        DeliveryEvent.select(DeliveryEvent, User)
+        .join(User)
+        .where(DeliveryEvent.delivery == delivery)
+        .order_by(DeliveryEvent.created_at, DeliveryEvent.id)
+    )
+
+
+def saved_addresses(user: User) -> ModelSelect:
+    """The addresses the person kept in the profile, newest first."""
+    return (
+        SavedAddress.select(SavedAddress, City)
+        .join(City)
+        .where(SavedAddress.user == user)
+        .order_by(SavedAddress.created_at.desc(), SavedAddress.id.desc())
+    )
+
+
+def refusal_for_document(document: Document) -> LazyString:
+    """Why this document cannot be requested for delivery, as a message to show."""
+    if document.status == DocumentStatus.IN_DELIVERY:
+        return _l("This document already has a delivery in progress.")
+    if document.status in (DocumentStatus.DELIVERED, DocumentStatus.COLLECTED):
+        return _l("This document has already been delivered or collected; it cannot be requested again.")
+    return _l("This document is not ready for delivery.")
+
+
+def _address_values(cleaned):
+    """Model values of a checked address: the city code becomes the City row."""
+    values = {name: cleaned[name] for name in ADDRESS_COLUMNS}
+    values["city"] = City.get(City.code == cleaned["city"])
+    return values
+
+
+def _save_address(user, values):
+    """Keep the address in the profile, replacing one with the same short address."""
+    saved = SavedAddress.get_or_none(
+        (SavedAddress.user == user) & (SavedAddress.short_address == values["short_address"])
+    )
+    if saved is None:
+        return SavedAddress.create(user=user, **values)
+    for name, value in values.items():
+        setattr(saved, name, value)
+    saved.save()
+    return saved
+
+
+def request_delivery(
+    user: User,
+    document: Document,
+    cleaned: dict[str, str],
+    token: str | None,
+    *,
+    save_address: bool = False,
+    track_link: TrackLink,
+) -> tuple[Delivery, bool]:
+    """Create the delivery of a ready document; return (delivery, created).
+
+    The same submission token twice (a double click) returns the first delivery.
+    With ``save_address`` the address is also kept in the profile, in the same
+    transaction. Refused when the document is not ready.
+    """
+    token = valid_token(token)
+    done = already_submitted(Delivery, token, user)
+    if done:
+        return done, False
+    number = next_tracking_number()
+    values = _address_values(cleaned)
+    try:
+        with write_transaction():
+            # The guard in the WHERE clause is what keeps one delivery per document.
+            taken = (
+                Document.update(status=DocumentStatus.IN_DELIVERY)
+                .where(
+                    (Document.id == document.id) & (Document.user == user) & (Document.status == DocumentStatus.READY)
+                )
+                .execute()
+            )
+            if not taken:
+                raise Refused(refusal_for_document(Document.get_by_id(document.id)))
+            delivery = Delivery.create(
+                tracking_number=number,
+                document=document,
+                user=user,
+                status=DeliveryStatus.RECEIVED,
+                fee_sar=fee(),
+                submission_token=token,
+                active_document=document.id,
+                **values,
+            )
+            DeliveryEvent.create(delivery=delivery, author=user, to_status=DeliveryStatus.RECEIVED)
+            if save_address:
+                _save_address(user, values)
+            tell(delivery, DeliveryStatus.RECEIVED, track_link)
+    except (Refused, IntegrityError):
+        done = already_submitted(Delivery, token, user)
+        if done:
+            return done, False
+        raise
+    return delivery, True
+
+
+def change_address(
+    delivery: Delivery,
+    version: int | None,
+    author: User,
+    cleaned: dict[str, str],
+    *,
+    track_link: TrackLink,
+) -> Delivery:
+    """Send the delivery to another address, only before Saudi Post has it.
+
+    Refused once Saudi Post has it; Conflict when it changed since ``version``.
+    """
+    with write_transaction():
+        updated = (
+            Delivery.update(version=Delivery.version + 1, updated_at=utcnow(), **_address_values(cleaned))
+            .where(
+                (Delivery.id == delivery.id) & (Delivery.version == version) & Delivery.status.in_(pipeline.CHANGEABLE)
+            )
+            .execute()
+        )
+        current = Delivery.get_by_id(delivery.id)
+        if not updated:
+            if not pipeline.is_changeable(current.status):
+                raise Refused(
+                    _l(
+                        "The address can no longer be changed: the delivery is «%(status)s».",
+                        status=pipeline.label(current.status),
+                    )
+                )
+            raise Conflict(current)
+        DeliveryEvent.create(
+            delivery=current,
+            author=author,
+            kind="address",
+            from_status=current.status,
+            to_status=current.status,
+            note=str(_l("The delivery address was changed.")),
+        )
+        notify(
+            current.user,
+            _l("The address of delivery %(ref)s was changed.", ref=current.tracking_number),
+            link=track_link(current),
+        )
+    return current
