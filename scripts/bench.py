@@ -43,8 +43,8 @@ import migrations
 import models
 from app import create_app
 from domain import appointments as booking
-from domain.delivery.tracking import tracking_number
 from domain.dates import today as riyadh_today
+from domain.delivery.tracking import tracking_number
 from domain.demo import seed_demo
 from models import (
     AppointmentSlip,
@@ -165,7 +165,7 @@ def make_people():
     fields = [User.national_id, User.name_ar, User.name_en, User.phone, User.password_hash, User.role, User.sector]
     insert_batches(User, fields, rows)
     people = [u.id for u in User.select(User.id).where(User.national_id.startswith("15"))]
-    agents = [u.id for u in User.select(User.id).where((User.role == Role.AGENT))]
+    agents = [u.id for u in User.select(User.id).where(User.role == Role.AGENT)]
     return people, agents
 
 
@@ -361,7 +361,7 @@ def bookings_per_second(app, people):
         ]
         users = list(User.select().where(User.id.in_(people[:BOOKINGS])))
         started = time.perf_counter()
-        for user, (day, start) in zip(users, choices):
+        for user, (day, start) in zip(users, choices, strict=False):
             booking.book(user, branch, service, day, start)
         return len(users) / (time.perf_counter() - started)
 

@@ -1,33 +1,19 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
 the demo data reset before every test, and clients that read pages as people do."""
 
-import os
-import re
-
 import psycopg2
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
-from flask.testing import FlaskClient
 
 import migrations
 import models
 from app import create_app
 from domain.catalog import load_catalog
 from domain.demo import seed_demo
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-
-DEMO = {
-    "citizen": "1000000008",
-    "resident": "2000000006",
-    "agent": "1000000016",
-    "desk": "1000000024",
-    "officer": "1099999995",
-    "admin": "1100000007",
-}
-PASSWORD = "demo1234"
-
+from tests.helpers.accounts import DEMO, sign_in
+from tests.helpers.database import TEST_DATABASE_URL
+from tests.helpers.messaging import expected_due
+from tests.helpers.pages import PortalClient
 
 # The instants a test marked ``clock`` runs at, in UTC: both sides of Riyadh's
 # midnight (21:00 UTC) and of UTC's, on the night from Wednesday 17 February 2027
@@ -116,7 +102,7 @@ def reset_data():
                 models.db.execute_sql(f'DELETE FROM "{name}"')
             if models.db.table_exists("sqlite_sequence"):
                 models.db.execute_sql(
-                    "DELETE FROM sqlite_sequence WHERE name IN (%s)" % ",".join("?" * len(tables)), tables
+                    f"DELETE FROM sqlite_sequence WHERE name IN ({','.join('?' * len(tables))})", tables
                 )
         models.db.execute_sql("PRAGMA foreign_keys = ON")
     else:
@@ -143,100 +129,10 @@ def db(app):
         yield models.db
 
 
-class Page:
-    """A response read as a person reads it."""
-
-    def __init__(self, response):
-        self.response = response
-        self.status = response.status_code
-        self.html = response.get_data(as_text=True)
-        self.soup = BeautifulSoup(self.html, "html.parser")
-
-    @property
-    def text(self):
-        return " ".join(self.soup.get_text(" ").split())
-
-    def select(self, css):
-        return self.soup.select(css)
-
-    def one(self, css):
-        found = self.soup.select(css)
-        assert len(found) == 1, f"expected one {css!r}, found {len(found)}"
-        return found[0]
-
-    def form_values(self, css="form"):
-        """The values a browser would send for the form, before the person edits it."""
-        form = self.soup.select(css)[0] if isinstance(css, str) else css
-        values = {}
-        for field in form.select("input[name], textarea[name], select[name]"):
-            name = field["name"]
-            if field.name == "select":
-                chosen = field.select_one("option[selected]") or field.select_one("option")
-                values[name] = chosen.get("value", chosen.text) if chosen else ""
-            elif field.name == "textarea":
-                values[name] = field.text
-            elif field.get("type") in ("checkbox", "radio"):
-                if field.has_attr("checked"):
-                    values[name] = field.get("value", "on")
-            elif field.get("type") not in ("submit", "button"):
-                values[name] = field.get("value", "")
-        return values
-
-
-class PortalClient(FlaskClient):
-    """A test client that keeps its CSRF token and returns Pages."""
-
-    csrf_token = None
-
-    def page(self, url, htmx=False, **kwargs):
-        headers = kwargs.pop("headers", {})
-        if htmx:
-            headers["HX-Request"] = "true"
-        page = Page(self.get(url, headers=headers, **kwargs))
-        token = page.soup.select_one('input[name="csrf_token"]')
-        if token:
-            self.csrf_token = token["value"]
-        return page
-
-    def submit(self, url, data=None, htmx=False, csrf=True, **kwargs):
-        data = dict(data or {})
-        if csrf and "csrf_token" not in data:
-            if self.csrf_token is None:
-                self.page("/", follow_redirects=True)
-            data["csrf_token"] = self.csrf_token
-        headers = kwargs.pop("headers", {})
-        if htmx:
-            headers["HX-Request"] = "true"
-        return Page(self.post(url, data=data, headers=headers, **kwargs))
-
-
 @pytest.fixture
 def client(app):
     app.test_client_class = PortalClient
     return app.test_client()
-
-
-def latest_code(phone):
-    message = (
-        models.OutboxMessage.select()
-        .where((models.OutboxMessage.recipient == phone) & (models.OutboxMessage.channel == "sms"))
-        .order_by(models.OutboxMessage.id.desc())
-        .first()
-    )
-    return re.search(r"\d{6}", message.body).group(0)
-
-
-def sign_in(client, national_id, password=PASSWORD):
-    """Sign in through the real pages: ID and password, then the SMS code."""
-    page = client.submit("/login", {"national_id": national_id, "password": password})
-    assert page.status == 303, page.text
-    with client.application.app_context(), models.db.connection_context():
-        phone = models.User.get(models.User.national_id == national_id).phone
-        code = latest_code(phone)
-    page = client.submit("/login/code", {"code": code})
-    assert page.status == 303, page.text
-    client.csrf_token = None  # signing in starts a new session, with a new token
-    return client
 
 
 @pytest.fixture
@@ -256,7 +152,7 @@ def make_client(app):
 @pytest.fixture
 def populated(app, make_client):
     """A request needing a visit, its appointment and a delivery, so detail pages are reached."""
-    from tests.populate import populate
+    from tests.helpers.populate import populate
 
     return populate(app, make_client("citizen"))
 
@@ -291,19 +187,30 @@ def admin(make_client):
     return make_client("admin")
 
 
-def assert_well_formed(page):
-    """Cheap checks every page must pass: lang/dir, one h1, unique ids, labelled controls."""
-    html = page.soup.find("html")
-    assert html is not None and html.get("lang") in ("ar", "en")
-    assert html.get("dir") == ("rtl" if html["lang"] == "ar" else "ltr")
-    assert len(page.select("h1")) == 1, "a page has exactly one h1"
-    ids = [tag["id"] for tag in page.select("[id]")]
-    assert len(ids) == len(set(ids)), f"duplicate ids: {sorted(i for i in ids if ids.count(i) > 1)}"
-    for control in page.select("input, select, textarea"):
-        if control.get("type") in ("hidden", "submit", "button"):
-            continue
-        labelled = control.get("aria-label") or (
-            control.get("id") and page.soup.select_one(f'label[for="{control["id"]}"]')
-        )
-        assert labelled, f"unlabelled control: {control}"
-    assert not page.select("script:not([src])"), "no inline script"
+class Data:
+    """Reads rows between page loads; dates are formatted in a request context of their own,
+    so no context stays pushed while the test client serves pages."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def dual(self, day, lang="ar"):
+        from flask import session
+
+        from domain.dates import format_dual
+
+        with self.app.test_request_context():
+            session["lang"] = lang
+            return format_dual(day)
+
+    def due(self, service_code):
+        with self.app.test_request_context():
+            return expected_due(service_code)
+
+
+@pytest.fixture
+def data(app):
+    """Queries connect on their own; each page load closes the connection after itself."""
+    yield Data(app)
+    if not models.db.is_closed():
+        models.db.close()

@@ -2,91 +2,31 @@
 
 import re
 from datetime import timedelta
-from urllib.parse import urlencode
 
 import pytest
 
 import models
 from domain import appointments as booking
 from domain.dates import today
-from domain.identity import is_valid_national_id
-from tests.conftest import DEMO, assert_well_formed
-from tests.pdf import pdf_contains, pdf_text
-
-NORTH = "passports_riyadh_north"
-ISSUE = "passport_issue"
-CHOICE = {"sector": "passports", "service": ISSUE, "region": "riyadh", "branch": NORTH}
-
+from tests.helpers.appointments import (
+    CHOICE,
+    ISSUE,
+    NORTH,
+    book_in_db,
+    book_url,
+    branch,
+    in_db,
+    make_beneficiary,
+    next_open_day,
+    review_and_confirm,
+    seats_taken,
+    service,
+    user,
+)
+from tests.helpers.pages import assert_well_formed
+from tests.helpers.pdf import pdf_contains, pdf_text
 
 # --- Helpers other appointment tests share -------------------------------
-
-
-def branch(code):
-    return models.Branch.get(models.Branch.code == code)
-
-
-def service(code):
-    return models.Service.get(models.Service.code == code)
-
-
-def user(role):
-    return models.User.get(models.User.national_id == DEMO[role])
-
-
-def next_open_day(code=NORTH, after=0):
-    """An open day after today, so the time of day the tests run at does not matter."""
-    return [day for day in booking.open_days(branch(code)) if day > today()][after]
-
-
-def valid_id(serial, prefix="1"):
-    body = f"{prefix}{serial:08d}"
-    return next(body + str(digit) for digit in range(10) if is_valid_national_id(body + str(digit)))
-
-
-def make_beneficiary(serial):
-    national_id = valid_id(serial + 10000)
-    return models.User.create(
-        national_id=national_id,
-        name_ar=f"مراجع {serial}",
-        name_en=f"Visitor {serial}",
-        phone="05" + national_id[-8:],
-        password_hash="x",
-    )
-
-
-def book_url(**params):
-    return "/appointments/book?" + urlencode(params)
-
-
-def book_in_db(role="citizen", day=None, start="09:00", service_code=ISSUE, branch_code=NORTH, **kwargs):
-    with models.db.connection_context():
-        person = user(role) if isinstance(role, str) else role
-        return booking.book(
-            person, branch(branch_code), service(service_code), day or next_open_day(branch_code), start, **kwargs
-        )
-
-
-def in_db(function, *args):
-    with models.db.connection_context():
-        return function(*args)
-
-
-def seats_taken(day, start, branch_code=NORTH, service_code=ISSUE):
-    with models.db.connection_context():
-        slot = models.Slot.get_or_none(
-            (models.Slot.branch == branch(branch_code))
-            & (models.Slot.service == service(service_code))
-            & (models.Slot.date == day)
-            & (models.Slot.start == start)
-        )
-        return slot.taken if slot else 0
-
-
-def review_and_confirm(client, day, start, **choice):
-    page = client.page(book_url(**(choice or CHOICE), date=day.isoformat(), time=start, review=1))
-    assert page.status == 200, page.text
-    values = page.form_values('main form[action="/appointments/book"]')
-    return page, values
 
 
 # --- The steps -----------------------------------------------------------
@@ -296,7 +236,7 @@ def test_a_full_time_is_refused_with_the_nearest_free_times(citizen, app):
 
 
 def test_a_branch_without_free_days_points_to_other_branches(citizen, app):
-    from tests.test_slots import fill_branch
+    from tests.helpers.appointments import fill_branch
 
     with app.app_context():
         in_db(fill_branch, in_db(branch, NORTH), in_db(service, ISSUE))

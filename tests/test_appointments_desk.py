@@ -7,10 +7,10 @@ import pytest
 import models
 from domain import appointments as booking
 from domain.dates import today
-from tests.conftest import PortalClient, assert_well_formed, sign_in
-from tests.pdf import pdf_contains, pdf_pages
-from tests.test_appointments import (
+from tests.helpers.accounts import sign_in
+from tests.helpers.appointments import (
     NORTH,
+    booked_today,
     branch,
     in_db,
     make_beneficiary,
@@ -19,25 +19,8 @@ from tests.test_appointments import (
     user,
     valid_id,
 )
-
-
-def booked_today(person, start, service_code="passport_issue", branch_code=NORTH, **extra):
-    """An appointment today at the branch, made directly: the desk works on the day itself."""
-    with models.db.connection_context():
-        the_branch, the_service = branch(branch_code), service(service_code)
-        slot = booking.ensure_slot(the_branch, the_service, today(), start)
-        booking.take_seat(slot.id)
-        count = models.Appointment.select().count() + 1
-        return models.Appointment.create(
-            number=f"A1448-{count:06d}",
-            user=person,
-            branch=the_branch,
-            service=the_service,
-            slot=slot,
-            date=today(),
-            start=start,
-            **extra,
-        )
+from tests.helpers.pages import PortalClient, assert_well_formed
+from tests.helpers.pdf import pdf_contains, pdf_pages
 
 
 def other_desk(app):
@@ -164,7 +147,8 @@ def test_search_by_id(desk, app):
 def test_print_one_slip_and_the_whole_day(desk, app):
     with app.app_context():
         people = [in_db(make_beneficiary, n) for n in range(3)]
-        booked = [booked_today(person, start) for person, start in zip(people, ["08:00", "08:15", "08:30"])]
+        starts = ["08:00", "08:15", "08:30"]
+        booked = [booked_today(person, start) for person, start in zip(people, starts, strict=True)]
         cancelled = booked_today(in_db(user, "citizen"), "09:00", status="cancelled")
     one = desk.get(f"/appointments/{booked[0].number}/slip.pdf")
     assert one.status_code == 200 and pdf_pages(one.data) == 1

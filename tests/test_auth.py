@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import models
-from tests.conftest import DEMO, PASSWORD, latest_code, sign_in
+from tests.helpers.accounts import DEMO, PASSWORD, latest_code, sign_in
 
 
 def test_sign_in_with_password_and_code_reaches_the_home_page(client):

@@ -5,7 +5,7 @@ import threading
 import models
 from domain import appointments as booking
 from domain.errors import Refused
-from tests.test_appointments import branch, make_beneficiary, next_open_day, service
+from tests.helpers.appointments import branch, make_beneficiary, next_open_day, service
 
 PEOPLE = 50
 SEATS = 5

@@ -6,7 +6,7 @@ import models
 from domain import appointments as booking
 from domain.dates import now_riyadh
 from domain.errors import Refused
-from tests.test_appointments import CHOICE, ISSUE, NORTH, branch, make_beneficiary, next_open_day, service, user
+from tests.helpers.appointments import CHOICE, ISSUE, NORTH, branch, make_beneficiary, next_open_day, service, user
 
 # The days offered and the times left depend on the day and the hour in Riyadh.
 pytestmark = pytest.mark.clock

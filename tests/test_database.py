@@ -12,7 +12,7 @@ import models
 from domain.catalog import load_catalog
 from domain.demo import seed_demo
 from domain.references import next_reference
-from tests.conftest import TEST_DATABASE_URL
+from tests.helpers.database import TEST_DATABASE_URL
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import ast
 from pathlib import Path
 
 import pytest
-from flask import url_for
 from peewee import IntegrityError
 
 import migrations
@@ -12,60 +11,20 @@ import models
 from domain.delivery import moves, requests
 from domain.delivery.tracking import is_valid
 from domain.tokens import new_token
-from models import Delivery, DeliveryStatus, Document, DocumentStatus, DocumentType, Notification, SavedAddress, User
-from tests.addresses import ADDRESS
-from tests.conftest import DEMO, assert_well_formed
-from tests.pdf import pdf_contains, pdf_text
-
-
-def track_link(delivery):
-    """The link the views give the domain for a delivery's notifications."""
-    return url_for("delivery.track", delivery_id=delivery.id)
-
-
-def document_id(app, owner="citizen", type_code="passport"):
-    with app.app_context(), models.db.connection_context():
-        return (
-            Document.select(Document.id)
-            .join(DocumentType)
-            .switch(Document)
-            .join(User)
-            .where((User.national_id == DEMO[owner]) & (DocumentType.code == type_code))
-            .scalar()
-        )
-
-
-def review(client, doc_id, **changes):
-    return client.submit(f"/delivery/request/{doc_id}", dict(ADDRESS, **changes))
-
-
-def request_delivery(client, doc_id, **changes):
-    """Fill in the address, review it, confirm: the delivery's id."""
-    page = review(client, doc_id, **changes)
-    assert page.status == 200, page.text
-    data = page.form_values(f'form[action="/delivery/request/{doc_id}/confirm"]')
-    confirmed = client.submit(f"/delivery/request/{doc_id}/confirm", data)
-    assert confirmed.status == 303, confirmed.text
-    return int(confirmed.response.headers["Location"].split("/")[2])
-
-
-def delivery(app, delivery_id):
-    with app.app_context(), models.db.connection_context():
-        return Delivery.get_by_id(delivery_id)
-
-
-def document_status(app, doc_id):
-    with app.app_context(), models.db.connection_context():
-        return Document.get_by_id(doc_id).status
-
-
-def officer_moves(app, delivery_id, *statuses, note=""):
-    """Move a delivery along as the officer would (the officer's page is tested elsewhere)."""
-    with app.test_request_context(), models.db.connection_context():
-        officer = User.get(User.national_id == DEMO["officer"])
-        for status in statuses:
-            current = Delivery.get_by_id(delivery_id)
-            moves.move(delivery_id, current.version, status, officer, "officer", note, track_link=track_link)
+from models import Delivery, DeliveryStatus, Document, DocumentStatus, Notification, SavedAddress, User
+from tests.helpers.accounts import DEMO
+from tests.helpers.addresses import ADDRESS
+from tests.helpers.delivery import (
+    delivery,
+    document_id,
+    document_status,
+    officer_moves,
+    request_delivery,
+    review,
+    track_link,
+)
+from tests.helpers.pages import assert_well_formed
+from tests.helpers.pdf import pdf_contains, pdf_text
 
 
 def test_delivery_page_lists_ready_documents_and_requests(app, citizen):

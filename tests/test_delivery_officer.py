@@ -6,28 +6,11 @@ import pytest
 
 import models
 from domain.dates import today
-from domain.delivery import moves, requests, worklists
-from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, DocumentType, User
-from tests.conftest import DEMO, assert_well_formed
-from tests.test_delivery import ADDRESS, delivery, document_id, request_delivery, track_link
-
-
-def make_deliveries(app, count, owner="citizen", city="riyadh"):
-    """Issue `count` more documents to a beneficiary and request their delivery directly."""
-    ids = []
-    with app.test_request_context(), models.db.connection_context():
-        user = User.get(User.national_id == DEMO[owner])
-        passport = DocumentType.get(DocumentType.code == "passport")
-        branch = Document.select().where(Document.user == user).first().branch
-        for number in range(count):
-            document = Document.create(
-                user=user, document_type=passport, number=f"X{number:07d}", branch=branch, issued_at=today()
-            )
-            made, _ = requests.request_delivery(
-                user, document, dict(ADDRESS, city=city), f"bulk-{owner}-{number}", track_link=track_link
-            )
-            ids.append(made.id)
-    return ids
+from domain.delivery import moves, worklists
+from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, User
+from tests.helpers.accounts import DEMO
+from tests.helpers.delivery import delivery, document_id, make_deliveries, request_delivery, track_link
+from tests.helpers.pages import assert_well_formed
 
 
 def row_form(page, delivery_id):

@@ -3,7 +3,7 @@
 import pytest
 
 from scripts.translations import problems
-from tests.conftest import assert_well_formed
+from tests.helpers.pages import assert_well_formed
 
 
 def test_arabic_is_the_default(client):

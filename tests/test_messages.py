@@ -1,7 +1,5 @@
 """Messages and requests, the beneficiary's side: write, send, follow, reply, withdraw."""
 
-# ruff: noqa: F811  (the `data` fixture is imported from tests.messaging and named by the tests)
-
 import os
 from datetime import timedelta
 
@@ -10,14 +8,12 @@ import pytest
 import models
 from domain.catalog import national_holidays
 from domain.dates import add_working_days, today
-from tests.conftest import assert_well_formed
-from tests.messaging import (
+from tests.helpers.messaging import (
     JPEG_BYTES,
     PDF_BYTES,
     PNG_BYTES,
     REFERENCE,
     create_request,
-    data,  # noqa: F401 (fixture)
     form_for,
     insert_request,
     make_staff,
@@ -26,7 +22,8 @@ from tests.messaging import (
     send_request,
     sent_reference,
 )
-from tests.pdf import pdf_contains, pdf_text
+from tests.helpers.pages import assert_well_formed
+from tests.helpers.pdf import pdf_contains, pdf_text
 
 PASSPORT_SECTIONS = [
     "معالجة الجواز السعودي وتصاريح السفر",

@@ -6,17 +6,16 @@ import pytest
 
 import models
 from domain.dates import today
-from tests.conftest import assert_well_formed
-from tests.messaging import (
+from tests.helpers.messaging import (
     PDF_BYTES,
     create_request,
-    data,  # noqa: F401 (fixture)
     insert_request,
     make_staff,
     request_row,
     send_request,
     sent_reference,
 )
+from tests.helpers.pages import assert_well_formed
 
 S = models.RequestStatus
 
@@ -313,7 +312,7 @@ def test_agent_pages_are_well_formed_in_english(citizen, agent, data):
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_every_messages_page_speaks_only_its_language(citizen, agent, lang, data):
-    from tests.crawl import foreign_words
+    from tests.helpers.crawl import foreign_words
 
     reference = sent_reference(send_request(citizen, files=[(PDF_BYTES, "doc.pdf")]))
     values = workspace_values(agent.page(f"/sector/requests/{reference}"), "reply")

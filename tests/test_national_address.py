@@ -3,7 +3,7 @@
 import pytest
 
 from domain.delivery import address
-from tests.addresses import ADDRESS as GOOD
+from tests.helpers.addresses import ADDRESS as GOOD
 
 CITIES = {"riyadh", "jeddah"}
 

@@ -6,7 +6,7 @@ import pytest
 from flask import current_app, render_template_string
 from weasyprint import HTML
 
-from tests.pdf import pdf_contains, pdf_text
+from tests.helpers.pdf import pdf_contains, pdf_text
 from views.printing import LocalAssetFetcher, pdf_response, qr_data_uri
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.crawl import crawl, detail_pages, foreign_words
+from tests.helpers.crawl import crawl, detail_pages, foreign_words
 
 ROLES = [None, "citizen", "resident", "agent", "desk", "officer", "admin"]
 PAGE_BUDGET = 40 * 1024
@@ -74,7 +74,7 @@ def test_populated_crawl_reaches_the_detail_pages(populated, make_client):
 
 
 def test_the_language_check_notices_a_stray_word(client):
-    from tests.conftest import Page
+    from tests.helpers.pages import Page
 
     page = client.page("/login")
     page.response.set_data(page.html.replace("تسجيل الدخول</h1>", "Sign in</h1>"))

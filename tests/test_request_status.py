@@ -1,7 +1,5 @@
 """The request pipeline as plain functions: transitions, deadlines, guarded changes."""
 
-# ruff: noqa: F811  (the `data` fixture is imported from tests.messaging and named by the tests)
-
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +10,7 @@ from domain import requests as pipeline
 from domain.dates import add_working_days, today
 from domain.errors import Conflict, Refused
 from migrations import m0002_messages
-from tests.messaging import data, insert_request  # noqa: F401 (fixture)
+from tests.helpers.messaging import insert_request
 
 S = models.RequestStatus
 

@@ -13,7 +13,7 @@ from domain import attachments
 from domain import requests as pipeline
 from domain.errors import Conflict, Refused
 from domain.tokens import new_token
-from tests.messaging import JPEG_BYTES, PDF_BYTES, PNG_BYTES
+from tests.helpers.messaging import JPEG_BYTES, PDF_BYTES, PNG_BYTES
 
 S = models.RequestStatus
 

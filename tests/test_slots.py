@@ -7,10 +7,10 @@ from peewee import IntegrityError
 
 import models
 from domain import appointments as booking
-from domain.dates import RIYADH, now_riyadh, today
+from domain.dates import RIYADH, today
 from domain.errors import Refused
 from domain.tokens import new_token
-from tests.test_appointments import branch, make_beneficiary, next_open_day, service
+from tests.helpers.appointments import branch, fill_branch, make_beneficiary, next_open_day, service
 
 # Every rule here depends on the day and the hour in Riyadh.
 pytestmark = pytest.mark.clock
@@ -171,22 +171,3 @@ def test_a_full_day_shows_no_free_time_and_other_branches_are_offered(db):
     codes = {other.code for other, _day in others}
     assert "passports_riyadh_malaz" in codes and "passports_riyadh_north" not in codes
     assert "passports_jeddah_rawdah" not in codes  # another region
-
-
-def fill_branch(the_branch, the_service):
-    """Take every seat of every slot of the window at a branch."""
-    rows = [
-        {
-            "branch": the_branch,
-            "service": the_service,
-            "date": day,
-            "start": start,
-            "capacity": the_service.slot_capacity,
-            "taken": the_service.slot_capacity,
-        }
-        for day in booking.open_days(the_branch, now_riyadh())
-        for start in booking.slot_starts(the_branch, the_service)
-    ]
-    with models.db.atomic():
-        for start in range(0, len(rows), 200):
-            models.Slot.insert_many(rows[start : start + 200]).execute()

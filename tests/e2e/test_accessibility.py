@@ -8,8 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.crawl import crawl, detail_pages
-from tests.e2e.conftest import browser_sign_in
+from tests.helpers.browser import browser_sign_in
+from tests.helpers.crawl import crawl, detail_pages
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 ROLES = [None, "citizen", "agent", "desk", "officer", "admin"]
@@ -139,7 +139,7 @@ def test_readme_screenshots(chromium, live_server, app):
         )
     finally:
         context.close()
-    for name, data in shots:
+    for _name, data in shots:
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
     if os.environ.get("UPDATE_SCREENSHOTS"):
         os.makedirs(README_SHOTS, exist_ok=True)

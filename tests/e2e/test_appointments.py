@@ -5,10 +5,9 @@ import re
 from playwright.sync_api import expect
 
 import models
-from tests.e2e.conftest import browser_sign_in, next_step
-from tests.pdf import pdf_contains
-from tests.test_appointments import NORTH, next_open_day, user
-from tests.test_appointments_desk import booked_today
+from tests.helpers.appointments import NORTH, booked_today, next_open_day, user
+from tests.helpers.browser import browser_sign_in, next_step
+from tests.helpers.pdf import pdf_contains
 
 
 def test_beneficiary_books_through_every_step_and_prints_the_slip(browser_page, app):

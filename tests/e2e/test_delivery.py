@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_sign_in
+from tests.helpers.browser import browser_sign_in
 
 STEPS = ["قيد التجهيز", "سُلّمت للبريد السعودي", "خرجت للتوصيل", "تم التسليم"]
 

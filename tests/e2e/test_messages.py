@@ -6,8 +6,8 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_sign_in
-from tests.pdf import pdf_contains, pdf_text
+from tests.helpers.browser import browser_sign_in
+from tests.helpers.pdf import pdf_contains, pdf_text
 
 SECTIONS = [
     "معالجة الجواز السعودي وتصاريح السفر",

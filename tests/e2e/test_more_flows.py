@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 import models
-from tests.e2e.conftest import browser_sign_in, next_step
+from tests.helpers.browser import browser_sign_in, next_step
 
 
 def test_withdraw_a_request(populated, browser_page):

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser_sign_in
+from tests.helpers.browser import browser_sign_in
 
 
 def test_beneficiary_signs_in_and_reaches_general_services(browser_page):

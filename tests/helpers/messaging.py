@@ -2,13 +2,11 @@
 
 import re
 
-import pytest
-
 import models
 from domain.accounts import hash_password
 from domain.identity import national_id_problem
 from domain.requests import expected_response_date
-from tests.conftest import DEMO, PASSWORD, sign_in
+from tests.helpers.accounts import DEMO, PASSWORD, sign_in
 
 REFERENCE = re.compile(r"M\d{4}-\d{6}")
 
@@ -68,9 +66,11 @@ def _valid_id(prefix):
     for n in range(10**6):
         candidate = f"{prefix}{n:0{9 - len(prefix)}d}"
         for check in "0123456789":
-            if national_id_problem(candidate + check) is None and candidate + check not in DEMO.values():
-                if not models.User.select().where(models.User.national_id == candidate + check).exists():
-                    return candidate + check
+            national_id = candidate + check
+            taken = national_id in DEMO.values() or models.User.get_or_none(models.User.national_id == national_id)
+            free = not taken
+            if national_id_problem(national_id) is None and free:
+                return national_id
     raise AssertionError("no free ID")
 
 
@@ -121,32 +121,3 @@ def request_row(reference):
 
 def expected_due(service_code):
     return expected_response_date(models.Service.get(models.Service.code == service_code))
-
-
-class Data:
-    """Reads rows between page loads; dates are formatted in a request context of their own,
-    so no context stays pushed while the test client serves pages."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def dual(self, day, lang="ar"):
-        from flask import session
-
-        from domain.dates import format_dual
-
-        with self.app.test_request_context():
-            session["lang"] = lang
-            return format_dual(day)
-
-    def due(self, service_code):
-        with self.app.test_request_context():
-            return expected_due(service_code)
-
-
-@pytest.fixture
-def data(app):
-    """Queries connect on their own; each page load closes the connection after itself."""
-    yield Data(app)
-    if not models.db.is_closed():
-        models.db.close()

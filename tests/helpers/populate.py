@@ -11,9 +11,9 @@ from domain import appointments
 from domain import requests as request_rules
 from domain.delivery import requests as delivery
 from domain.demo import demo_branch
-from tests.addresses import ADDRESS
-from tests.conftest import DEMO
-from tests.messaging import create_request
+from tests.helpers.accounts import DEMO
+from tests.helpers.addresses import ADDRESS
+from tests.helpers.messaging import create_request
 
 
 def populate(app, citizen_client):

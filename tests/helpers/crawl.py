@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urldefrag
 
-from tests.conftest import Page
+from tests.helpers.pages import Page
 
 SKIP_PREFIXES = ("/static/", "/logout")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")

@@ -1,0 +1,78 @@
+"""Deliveries requested through the pages or directly, and read back."""
+
+from flask import url_for
+
+import models
+from domain.dates import today
+from domain.delivery import moves, requests
+from models import Delivery, Document, DocumentType, User
+from tests.helpers.accounts import DEMO
+from tests.helpers.addresses import ADDRESS
+
+
+def track_link(delivery):
+    """The link the views give the domain for a delivery's notifications."""
+    return url_for("delivery.track", delivery_id=delivery.id)
+
+
+def document_id(app, owner="citizen", type_code="passport"):
+    with app.app_context(), models.db.connection_context():
+        return (
+            Document.select(Document.id)
+            .join(DocumentType)
+            .switch(Document)
+            .join(User)
+            .where((User.national_id == DEMO[owner]) & (DocumentType.code == type_code))
+            .scalar()
+        )
+
+
+def review(client, doc_id, **changes):
+    return client.submit(f"/delivery/request/{doc_id}", dict(ADDRESS, **changes))
+
+
+def request_delivery(client, doc_id, **changes):
+    """Fill in the address, review it, confirm: the delivery's id."""
+    page = review(client, doc_id, **changes)
+    assert page.status == 200, page.text
+    data = page.form_values(f'form[action="/delivery/request/{doc_id}/confirm"]')
+    confirmed = client.submit(f"/delivery/request/{doc_id}/confirm", data)
+    assert confirmed.status == 303, confirmed.text
+    return int(confirmed.response.headers["Location"].split("/")[2])
+
+
+def delivery(app, delivery_id):
+    with app.app_context(), models.db.connection_context():
+        return Delivery.get_by_id(delivery_id)
+
+
+def document_status(app, doc_id):
+    with app.app_context(), models.db.connection_context():
+        return Document.get_by_id(doc_id).status
+
+
+def officer_moves(app, delivery_id, *statuses, note=""):
+    """Move a delivery along as the officer would (the officer's page is tested elsewhere)."""
+    with app.test_request_context(), models.db.connection_context():
+        officer = User.get(User.national_id == DEMO["officer"])
+        for status in statuses:
+            current = Delivery.get_by_id(delivery_id)
+            moves.move(delivery_id, current.version, status, officer, "officer", note, track_link=track_link)
+
+
+def make_deliveries(app, count, owner="citizen", city="riyadh"):
+    """Issue `count` more documents to a beneficiary and request their delivery directly."""
+    ids = []
+    with app.test_request_context(), models.db.connection_context():
+        user = User.get(User.national_id == DEMO[owner])
+        passport = DocumentType.get(DocumentType.code == "passport")
+        branch = Document.select().where(Document.user == user).first().branch
+        for number in range(count):
+            document = Document.create(
+                user=user, document_type=passport, number=f"X{number:07d}", branch=branch, issued_at=today()
+            )
+            made, _ = requests.request_delivery(
+                user, document, dict(ADDRESS, city=city), f"bulk-{owner}-{number}", track_link=track_link
+            )
+            ids.append(made.id)
+    return ids
