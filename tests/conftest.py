@@ -11,7 +11,7 @@ from app import create_app
 from domain.catalog import load_catalog
 from domain.demo import seed_demo
 from tests.helpers.accounts import DEMO, sign_in
-from tests.helpers.database import TEST_DATABASE_URL
+from tests.helpers.database import TEST_DATABASE_URL, run_in
 from tests.helpers.messaging import expected_due
 from tests.helpers.pages import PortalClient
 
@@ -116,6 +116,17 @@ def app(base_app):
     with base_app.app_context(), models.db.connection_context():
         reset_data()
     return base_app
+
+
+@pytest.fixture
+def in_app(app):
+    """Run a function on the database between page loads: ``in_app(lambda: Delivery.get_by_id(1).status)``.
+
+    The one way tests read rows (or set them up) while the client serves pages:
+    each call has an app context and a connection of its own, so none stays open
+    across requests and no request shares the test's context.
+    """
+    return lambda function: run_in(app, function)
 
 
 @pytest.fixture

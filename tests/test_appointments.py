@@ -32,13 +32,12 @@ from tests.helpers.pdf import pdf_contains, pdf_text
 # --- The steps -----------------------------------------------------------
 
 
-def test_appointments_page_lists_mine_and_offers_booking(citizen, app):
+def test_appointments_page_lists_mine_and_offers_booking(citizen, app, in_app):
     page = citizen.page("/appointments")
     assert page.status == 200
     assert page.one("h1").text == "المواعيد"
     assert page.one('main a[href="/appointments/book"]').text.strip() == "حجز موعد"
-    with app.app_context():
-        appointment = book_in_db()
+    appointment = in_app(lambda: book_in_db())
     page = citizen.page("/appointments")
     assert appointment.number in page.text and "مؤكد" in page.text
     assert (
@@ -96,7 +95,7 @@ def test_regions_and_branches_narrow_to_those_giving_the_service(citizen):
 
 
 @pytest.mark.clock
-def test_date_step_offers_thirty_open_days_with_free_slots(citizen, app):
+def test_date_step_offers_thirty_open_days_with_free_slots(citizen, app, in_app):
     page = citizen.page(book_url(**CHOICE))
     assert page.status == 200
     assert_well_formed(page)
@@ -104,8 +103,7 @@ def test_date_step_offers_thirty_open_days_with_free_slots(citizen, app):
     assert legend.text == "التاريخ"
     radios = page.select("input[name=date]")
     assert len(radios) == 30
-    with app.app_context():
-        days = [d.isoformat() for d in in_db(booking.open_days, in_db(branch, NORTH))]
+    days = in_app(lambda: [d.isoformat() for d in in_db(booking.open_days, in_db(branch, NORTH))])
     assert [radio["value"] for radio in radios] == days
     first_label = page.soup.select_one(f'label[for="date-{radios[-1]["value"]}"]').text
     assert "هـ" in first_label and "وقتًا متاحًا" in first_label
@@ -172,9 +170,9 @@ def test_a_branch_of_another_region_is_refused_with_the_regions_branches(citizen
 
 
 @pytest.mark.clock
-def test_a_closed_day_is_refused_and_open_days_offered(citizen, app):
-    with app.app_context():
-        friday = next(d for d in (in_db(next_open_day) + timedelta(n) for n in range(7)) if d.weekday() == 4)
+def test_a_closed_day_is_refused_and_open_days_offered(citizen, app, in_app):
+    first = in_app(next_open_day)
+    friday = next(d for d in (first + timedelta(n) for n in range(7)) if d.weekday() == 4)
     page = citizen.page(book_url(**CHOICE, date=friday.isoformat()))
     assert page.status == 422
     assert "الفرع مغلق في هذا اليوم" in page.one("#date-error").text
@@ -203,18 +201,16 @@ def test_past_and_beyond_the_window_are_refused(citizen, app, when, message):
     assert message in page.one("#date-error").text
 
 
-def test_a_time_outside_the_hours_is_refused(citizen, app):
-    with app.app_context():
-        day = in_db(next_open_day)
+def test_a_time_outside_the_hours_is_refused(citizen, app, in_app):
+    day = in_app(next_open_day)
     page = citizen.page(book_url(**CHOICE, date=day.isoformat(), time="15:00"))
     assert page.status == 422
     assert "لا يقدّم الفرع مواعيد في هذا الوقت" in page.one("#time-error").text
     assert page.select("input[name=time]")
 
 
-def test_review_without_a_time_asks_for_one(citizen, app):
-    with app.app_context():
-        day = in_db(next_open_day)
+def test_review_without_a_time_asks_for_one(citizen, app, in_app):
+    day = in_app(next_open_day)
     page = citizen.page(book_url(**CHOICE, date=day.isoformat(), review=1))
     assert page.status == 422
     assert page.one("#time-error").text.split()[-2:] == ["اختر", "وقتًا."]
@@ -235,11 +231,10 @@ def test_a_full_time_is_refused_with_the_nearest_free_times(citizen, app):
     assert "09:45" in nearest and "10:15" in nearest
 
 
-def test_a_branch_without_free_days_points_to_other_branches(citizen, app):
+def test_a_branch_without_free_days_points_to_other_branches(citizen, app, in_app):
     from tests.helpers.appointments import fill_branch
 
-    with app.app_context():
-        in_db(fill_branch, in_db(branch, NORTH), in_db(service, ISSUE))
+    in_app(lambda: in_db(fill_branch, in_db(branch, NORTH), in_db(service, ISSUE)))
     page = citizen.page(book_url(**CHOICE))
     assert page.status == 200
     assert "لا توجد مواعيد متاحة في هذا الفرع" in page.text
@@ -253,9 +248,8 @@ def test_a_branch_without_free_days_points_to_other_branches(citizen, app):
 
 
 @pytest.mark.clock
-def test_review_then_confirm_books_and_shows_the_number(citizen, app):
-    with app.app_context():
-        day = in_db(next_open_day)
+def test_review_then_confirm_books_and_shows_the_number(citizen, app, in_app):
+    day = in_app(next_open_day)
     page, values = review_and_confirm(citizen, day, "09:15")
     assert page.one("h1").text == "مراجعة"
     assert "جوازات شمال الرياض" in page.text and "09:15" in page.text and "هـ" in page.text
@@ -276,9 +270,8 @@ def test_review_then_confirm_books_and_shows_the_number(citizen, app):
         assert note.link == f"/appointments/{number}"
 
 
-def test_a_double_click_books_once(citizen, app):
-    with app.app_context():
-        day = in_db(next_open_day)
+def test_a_double_click_books_once(citizen, app, in_app):
+    day = in_app(next_open_day)
     _page, values = review_and_confirm(citizen, day, "09:15")
     first = citizen.submit("/appointments/book", values)
     second = citizen.submit("/appointments/book", values)
@@ -289,9 +282,8 @@ def test_a_double_click_books_once(citizen, app):
     assert in_db(models.Notification.select().count) == 1
 
 
-def test_a_time_taken_while_choosing_answers_409_and_keeps_the_form(citizen, app):
-    with app.app_context():
-        day = in_db(next_open_day)
+def test_a_time_taken_while_choosing_answers_409_and_keeps_the_form(citizen, app, in_app):
+    day = in_app(next_open_day)
     _page, values = review_and_confirm(citizen, day, "10:00")
     with app.app_context():
         for serial in range(4):
@@ -369,9 +361,8 @@ def test_changing_with_htmx_swaps_the_times(citizen, app):
     assert partial.select("input[name=time]") and "HX-Request" in partial.response.headers["Vary"]
 
 
-def test_someone_elses_appointment_is_not_found(citizen, resident, app):
-    with app.app_context():
-        appointment = book_in_db()
+def test_someone_elses_appointment_is_not_found(citizen, resident, app, in_app):
+    appointment = in_app(lambda: book_in_db())
     for url in ["", "/slip.pdf", "/change"]:
         assert resident.get(f"/appointments/{appointment.number}{url}").status_code == 404
     assert resident.submit(f"/appointments/{appointment.number}/cancel", {}).status == 404
@@ -417,16 +408,15 @@ def test_booking_from_a_request_carries_it(citizen, app):
         assert appointment.request.reference == "M1448-000777"
 
 
-def test_another_persons_request_is_not_found(resident, app):
-    with app.app_context():
-        make_request()
+def test_another_persons_request_is_not_found(resident, app, in_app):
+    in_app(lambda: make_request())
     assert resident.page(book_url(request="M1448-000777")).status == 404
 
 
 # --- The slip ------------------------------------------------------------
 
 
-def test_the_slip_reads_right_and_is_the_same_bytes_when_printed_again(citizen, app):
+def test_the_slip_reads_right_and_is_the_same_bytes_when_printed_again(citizen, app, in_app):
     with app.app_context():
         service_request = make_request()
         day = in_db(next_open_day)
@@ -458,15 +448,13 @@ def test_the_slip_reads_right_and_is_the_same_bytes_when_printed_again(citizen, 
     )
     assert unchanged.status_code == 304
     # A changed appointment gets a new slip.
-    with app.app_context():
-        in_db(lambda: booking.reschedule(models.Appointment.get_by_id(appointment.id), day, "10:30"))
+    in_app(lambda: in_db(lambda: booking.reschedule(models.Appointment.get_by_id(appointment.id), day, "10:30")))
     moved = citizen.get(f"/appointments/{appointment.number}/slip.pdf")
     assert moved.data != response.data and pdf_contains(moved.data, "10:30")
 
 
-def test_the_slip_is_not_rendered_again_when_unchanged(citizen, app, monkeypatch):
-    with app.app_context():
-        appointment = book_in_db()
+def test_the_slip_is_not_rendered_again_when_unchanged(citizen, app, monkeypatch, in_app):
+    appointment = in_app(lambda: book_in_db())
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 200
     import views.appointments.slips
 
@@ -477,7 +465,7 @@ def test_the_slip_is_not_rendered_again_when_unchanged(citizen, app, monkeypatch
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 200
 
 
-def test_the_slip_qr_code_carries_the_number_and_a_verification_address(citizen, app, monkeypatch):
+def test_the_slip_qr_code_carries_the_number_and_a_verification_address(citizen, app, monkeypatch, in_app):
     import views.appointments
     from views.printing import qr_data_uri
 
@@ -488,8 +476,7 @@ def test_the_slip_qr_code_carries_the_number_and_a_verification_address(citizen,
         return qr_data_uri(text)
 
     monkeypatch.setattr(views.appointments, "qr_data_uri", remember)
-    with app.app_context():
-        appointment = book_in_db()
+    appointment = in_app(lambda: book_in_db())
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 200
     number, address = carried[0].split("\n")
     assert number == appointment.number

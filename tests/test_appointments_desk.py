@@ -19,14 +19,16 @@ from tests.helpers.appointments import (
     user,
     valid_id,
 )
+from tests.helpers.database import run_in
 from tests.helpers.pages import PortalClient, assert_well_formed
 from tests.helpers.pdf import pdf_contains, pdf_pages
 
 
 def other_desk(app):
     """A desk account at the Malaz branch, signed in."""
-    with app.app_context(), models.db.connection_context():
-        models.User.create(
+    run_in(
+        app,
+        lambda: models.User.create(
             national_id=valid_id(555, "1"),
             name_ar="موظف الملز",
             name_en="Malaz desk",
@@ -34,7 +36,8 @@ def other_desk(app):
             password_hash=models.User.get(models.User.national_id == "1000000024").password_hash,
             role="desk",
             branch=branch("passports_riyadh_malaz"),
-        )
+        ),
+    )
     app.test_client_class = PortalClient
     client = app.test_client()
     return sign_in(client, valid_id(555, "1"))
@@ -76,9 +79,8 @@ def test_desk_picks_another_day(desk, app):
     assert desk.submit(f"/desk/appointments/{later.number}/attendance", {"attended": "yes"}, htmx=True).status == 409
 
 
-def test_attendance_inline_with_htmx_rerenders_the_row(desk, app):
-    with app.app_context():
-        appointment = booked_today(in_db(user, "citizen"), "08:00")
+def test_attendance_inline_with_htmx_rerenders_the_row(desk, app, in_app):
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
     page = desk.page("/desk")
     form = page.one(f"#row-{appointment.number} form")
     assert form["hx-target"] == f"#row-{appointment.number}" and form["hx-swap"] == "outerHTML"
@@ -98,9 +100,8 @@ def test_attendance_inline_with_htmx_rerenders_the_row(desk, app):
 
 
 @pytest.mark.clock
-def test_attendance_as_a_plain_form(desk, app):
-    with app.app_context():
-        appointment = booked_today(in_db(user, "citizen"), "08:00")
+def test_attendance_as_a_plain_form(desk, app, in_app):
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
     page = desk.submit(f"/desk/appointments/{appointment.number}/attendance", {"attended": "yes", "next": "/desk"})
     assert page.status == 303 and page.response.headers["Location"] == "/desk"
     page = desk.page("/desk")
@@ -108,7 +109,7 @@ def test_attendance_as_a_plain_form(desk, app):
     assert "حضر" in page.one(".flashes").text
 
 
-def test_search_by_number_opens_it_with_its_request(desk, app):
+def test_search_by_number_opens_it_with_its_request(desk, app, in_app):
     with app.app_context(), models.db.connection_context():
         citizen = user("citizen")
         the_service = service("passport_issue")
@@ -122,8 +123,7 @@ def test_search_by_number_opens_it_with_its_request(desk, app):
             status="needs_visit",
             due_date=today(),
         )
-    with app.app_context():
-        appointment = booked_today(in_db(user, "citizen"), "08:00", request=service_request)
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00", request=service_request))
     # A scanner types the QR code's text: the number and the verification address.
     found = desk.page(f"/desk?q={appointment.number.lower()}%20http://x/desk/appointments/{appointment.number}")
     assert found.status == 302 and found.response.headers["Location"] == f"/desk/appointments/{appointment.number}"
@@ -134,9 +134,8 @@ def test_search_by_number_opens_it_with_its_request(desk, app):
     assert page.select(f"#row-{appointment.number} button[name=attended]")
 
 
-def test_search_by_id(desk, app):
-    with app.app_context():
-        appointment = booked_today(in_db(user, "resident"), "08:00")
+def test_search_by_id(desk, app, in_app):
+    appointment = in_app(lambda: booked_today(in_db(user, "resident"), "08:00"))
     page = desk.page("/desk?q=٢٠٠٠٠٠٠٠٠٦")
     assert appointment.number in page.one("tbody").text
     page = desk.page("/desk?q=A1448-999999")
@@ -161,9 +160,8 @@ def test_print_one_slip_and_the_whole_day(desk, app):
     assert not pdf_contains(day.data, cancelled.number)
 
 
-def test_a_desk_of_another_branch_gets_404(app):
-    with app.app_context():
-        appointment = booked_today(in_db(user, "citizen"), "08:00")
+def test_a_desk_of_another_branch_gets_404(app, in_app):
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
     malaz = other_desk(app)
     page = malaz.page("/desk")
     assert page.status == 200 and "فرع الجوازات بحي الملز" in page.one("h1").text
@@ -180,9 +178,8 @@ def test_beneficiaries_cannot_open_the_desk(citizen):
     assert citizen.get("/desk/slips.pdf").status_code == 403
 
 
-def test_desk_pages_are_well_formed_in_english(desk, app):
-    with app.app_context():
-        appointment = booked_today(in_db(user, "citizen"), "08:00")
+def test_desk_pages_are_well_formed_in_english(desk, app, in_app):
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
     desk.submit("/language", {"lang": "en", "next": "/"})
     for url in [
         "/desk",

@@ -47,10 +47,9 @@ def prepare(app, capacity):
         return the_branch, the_service, day, slot
 
 
-def test_fifty_people_racing_for_five_seats_get_five_appointments(app):
+def test_fifty_people_racing_for_five_seats_get_five_appointments(app, in_app):
     the_branch, the_service, day, slot = prepare(app, SEATS)
-    with app.app_context(), models.db.connection_context():
-        people = [make_beneficiary(n) for n in range(PEOPLE)]
+    people = in_app(lambda: [make_beneficiary(n) for n in range(PEOPLE)])
 
     def attempt_for(person):
         return lambda: booking.book(person, the_branch, the_service, day, "09:00")
@@ -73,10 +72,9 @@ def test_fifty_people_racing_for_five_seats_get_five_appointments(app):
     )
 
 
-def test_one_person_double_clicking_books_once(app):
+def test_one_person_double_clicking_books_once(app, in_app):
     the_branch, the_service, day, slot = prepare(app, SEATS)
-    with app.app_context(), models.db.connection_context():
-        person = models.User.get(models.User.national_id == "1000000008")
+    person = in_app(lambda: models.User.get(models.User.national_id == "1000000008"))
     token = "double-click-token"
     attempt = lambda: booking.book(person, the_branch, the_service, day, "09:00", token=token)  # noqa: E731
     results = race(app, [attempt] * 10)
@@ -87,10 +85,9 @@ def test_one_person_double_clicking_books_once(app):
         assert models.Slot.get_by_id(slot.id).taken == 1
 
 
-def test_one_person_racing_with_different_submissions_gets_one_appointment(app):
+def test_one_person_racing_with_different_submissions_gets_one_appointment(app, in_app):
     the_branch, the_service, day, slot = prepare(app, SEATS)
-    with app.app_context(), models.db.connection_context():
-        person = models.User.get(models.User.national_id == "1000000008")
+    person = in_app(lambda: models.User.get(models.User.national_id == "1000000008"))
 
     def attempt_at(start):
         return lambda: booking.book(person, the_branch, the_service, day, start)

@@ -255,17 +255,18 @@ def test_tracking_shows_every_step_with_notes(app, citizen):
     assert "2 من 3" in page.text
 
 
-def test_each_change_notifies_the_beneficiary(app, citizen):
+def test_each_change_notifies_the_beneficiary(app, citizen, in_app):
     delivery_id = request_delivery(citizen, document_id(app))
     number = delivery(app, delivery_id).tracking_number
     officer_moves(app, delivery_id, "preparing", "handed_to_post")
-    with app.app_context(), models.db.connection_context():
-        texts = [
+    texts = in_app(
+        lambda: [
             m.body
             for m in models.OutboxMessage.select()
             .where((models.OutboxMessage.recipient == "0500000008") & (models.OutboxMessage.body.contains(number)))
             .order_by(models.OutboxMessage.id)
         ]
+    )
     assert texts == [
         f"الشحنة {number}: تم استلام الطلب.",
         f"الشحنة {number}: قيد التجهيز.",

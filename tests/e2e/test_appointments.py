@@ -10,9 +10,8 @@ from tests.helpers.browser import browser_sign_in, next_step
 from tests.helpers.pdf import pdf_contains
 
 
-def test_beneficiary_books_through_every_step_and_prints_the_slip(browser_page, app):
-    with app.app_context(), models.db.connection_context():
-        day = next_open_day()
+def test_beneficiary_books_through_every_step_and_prints_the_slip(browser_page, app, in_app):
+    day = in_app(lambda: next_open_day())
     page = browser_sign_in(browser_page, "citizen")
     page.goto("/appointments")
     page.get_by_role("link", name="حجز موعد").click()
@@ -70,9 +69,8 @@ def test_beneficiary_books_through_every_step_and_prints_the_slip(browser_page, 
     expect(page.locator("main table")).to_contain_text(number)
 
 
-def test_desk_marks_attendance(browser_page, app):
-    with app.app_context(), models.db.connection_context():
-        appointment = booked_today(user("citizen"), "08:00")
+def test_desk_marks_attendance(browser_page, app, in_app):
+    appointment = in_app(lambda: booked_today(user("citizen"), "08:00"))
     page = browser_sign_in(browser_page, "desk")
     expect(page.locator("h1")).to_contain_text("جوازات شمال الرياض")
     row = page.locator(f"#row-{appointment.number}")

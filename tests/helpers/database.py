@@ -1,6 +1,17 @@
-"""Which database the suite runs on."""
+"""Which database the suite runs on, and reading it between page loads."""
 
 import os
 
+import models
+
 # Set by `make test` for the PostgreSQL run; unset means a temporary SQLite file.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def run_in(app, function):
+    """Call ``function`` in an app context and a connection of its own, closed before the next page load.
+
+    Tests use it as the ``in_app`` fixture: ``in_app(lambda: Appointment.get_by_id(3).status)``.
+    """
+    with app.app_context(), models.db.connection_context():
+        return function()

@@ -8,6 +8,7 @@ from domain.delivery import moves, requests
 from models import Delivery, Document, DocumentType, User
 from tests.helpers.accounts import DEMO
 from tests.helpers.addresses import ADDRESS
+from tests.helpers.database import run_in
 
 
 def track_link(delivery):
@@ -16,15 +17,17 @@ def track_link(delivery):
 
 
 def document_id(app, owner="citizen", type_code="passport"):
-    with app.app_context(), models.db.connection_context():
-        return (
+    return run_in(
+        app,
+        lambda: (
             Document.select(Document.id)
             .join(DocumentType)
             .switch(Document)
             .join(User)
             .where((User.national_id == DEMO[owner]) & (DocumentType.code == type_code))
             .scalar()
-        )
+        ),
+    )
 
 
 def review(client, doc_id, **changes):
@@ -42,13 +45,11 @@ def request_delivery(client, doc_id, **changes):
 
 
 def delivery(app, delivery_id):
-    with app.app_context(), models.db.connection_context():
-        return Delivery.get_by_id(delivery_id)
+    return run_in(app, lambda: Delivery.get_by_id(delivery_id))
 
 
 def document_status(app, doc_id):
-    with app.app_context(), models.db.connection_context():
-        return Document.get_by_id(doc_id).status
+    return run_in(app, lambda: Document.get_by_id(doc_id).status)
 
 
 def officer_moves(app, delivery_id, *statuses, note=""):
