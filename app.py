@@ -23,6 +23,9 @@ htmx = Htmx()
 
 LANGUAGES = ("ar", "en")
 
+# Served without a database connection or a signed-in user: they must answer even when the database cannot.
+WITHOUT_DATABASE = {"static", "health.healthz", "health.readyz"}
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -50,6 +53,8 @@ def create_app(config=None):
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
         DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///" + os.path.join(app.instance_path, "tawasul.db")),
+        # Connections kept per process and handed from request to request; 0 opens one per request.
+        DATABASE_POOL_SIZE=int(os.environ.get("DATABASE_POOL_SIZE", "8")),
         DEMO_MODE=os.environ.get("TAWASUL_DEMO") == "1",
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
@@ -78,7 +83,7 @@ def create_app(config=None):
     if config:
         app.config.from_mapping(config)
 
-    models.bind_database(app.config["DATABASE_URL"])
+    models.bind_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -86,6 +91,9 @@ def create_app(config=None):
 
     @app.before_request
     def open_database_and_user():
+        if request.endpoint in WITHOUT_DATABASE:
+            g.user = None
+            return
         models.db.connect(reuse_if_open=True)
         load_current_user()
 

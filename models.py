@@ -36,12 +36,31 @@ SQLITE_PRAGMAS = {
 }
 
 
-def bind_database(url):
-    """Bind the proxy to the database named by a URL (sqlite:/// or postgresql://)."""
-    if url.startswith("sqlite"):
-        database = connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
+def bind_database(url, pool_size=None):
+    """Bind the proxy to the database named by a URL (sqlite:/// or postgresql://).
+
+    With ``pool_size`` the connections are kept and handed from request to
+    request (playhouse.pool) instead of opened and closed for each one: no
+    PostgreSQL handshake per request, and SQLite's PRAGMAs run once per
+    connection. A request waits up to 10 s for a free connection.
+    """
+    previous = db.obj
+    if previous is not None and hasattr(previous, "close_all"):
+        previous.close_all()
+    scheme, _, rest = url.partition("://")
+    options = {}
+    if pool_size:
+        url = f"{scheme.split('+')[0]}+pool://{rest}"
+        options.update(max_connections=pool_size, stale_timeout=300, timeout=10)
+        if scheme.startswith("sqlite"):
+            # A kept connection serves whichever thread takes it next, one thread at a time.
+            options["check_same_thread"] = False
+    if scheme.startswith("sqlite"):
+        # The busy timeout is a PRAGMA here; ``timeout`` is the pool's wait (or sqlite3's busy wait unpooled).
+        options.setdefault("timeout", 10)
+        database = connect(url, pragmas=SQLITE_PRAGMAS, **options)
     else:
-        database = connect(url)
+        database = connect(url, **options)
     db.initialize(database)
     return database
 
@@ -211,7 +230,10 @@ class User(BaseModel):
         return "*" * 6 + self.national_id[-4:]
 
     def unread_notifications(self):
-        return Notification.select().where((Notification.user == self) & Notification.read_at.is_null()).count()
+        """How many notifications the person has not seen; read with the session when it was loaded."""
+        if getattr(self, "unread", None) is None:
+            self.unread = Notification.unread_of(self).count()
+        return self.unread
 
 
 class UserSession(BaseModel):
@@ -264,6 +286,10 @@ class Notification(BaseModel):
     @property
     def text(self):
         return self.text_en if str(get_locale()) == "en" else self.text_ar
+
+    @classmethod
+    def unread_of(cls, user):
+        return cls.select().where((cls.user == user) & cls.read_at.is_null())
 
     @classmethod
     def latest(cls, user, limit=50):

@@ -9,10 +9,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext
+from peewee import fn
 
 from domain.identity import normalize_digits
 from domain.notifier import send_sms
-from models import LoginChallenge, LoginFailure, User, UserSession, utcnow
+from models import LoginChallenge, LoginFailure, Notification, User, UserSession, utcnow
 
 password_hasher = PasswordHasher()
 
@@ -137,5 +138,17 @@ def end_session(token: str | None) -> None:
 def user_for_session(token: str | None) -> User | None:
     if not token:
         return None
-    found = UserSession.select(UserSession, User).join(User).where(UserSession.token == token).first()
-    return found.user if found else None
+    # The person and their unread count in one query: every page shows the count.
+    unread = Notification.select(fn.COUNT(Notification.id)).where(
+        (Notification.user == User.id) & Notification.read_at.is_null()
+    )
+    found = (
+        UserSession.select(UserSession, User, unread.alias("unread"))
+        .join(User)
+        .where(UserSession.token == token)
+        .first()
+    )
+    if found is None:
+        return None
+    found.user.unread = found.unread
+    return found.user

@@ -52,3 +52,4 @@ def notify(user: User, message: LazyString, link: str = "") -> None:
 def mark_all_read(user: User) -> None:
     """Mark the person's unread notifications read (they have just seen them)."""
     Notification.update(read_at=utcnow()).where((Notification.user == user) & Notification.read_at.is_null()).execute()
+    user.unread = 0

@@ -79,6 +79,8 @@ def base_app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": database_url,
             "DEMO_MODE": True,
+            # Enough kept connections for the booking race's fifty threads, each holding one at once.
+            "DATABASE_POOL_SIZE": 64,
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         }
     )

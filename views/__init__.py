@@ -1,9 +1,10 @@
 """One blueprint per capability."""
 
-from views import admin, appointments, auth, delivery, dev, messages, portal
+from views import admin, appointments, auth, delivery, dev, health, messages, portal
 
 
 def register_blueprints(app):
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(messages.bp)

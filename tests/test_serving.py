@@ -1,0 +1,87 @@
+"""Serving: pooled connections, health checks that need no database, the signed-in person in one query."""
+
+import logging
+
+import pytest
+
+import models
+from app import create_app
+from domain.notifier import notify
+from tests.helpers.accounts import DEMO
+
+UNREACHABLE = {
+    "sqlite": "sqlite:////nonexistent-folder/tawasul.db",
+    "postgresql": "postgresql://postgres@127.0.0.1:9/test?connect_timeout=2",
+}
+
+
+@pytest.fixture
+def app_without_database(request, base_app, tmp_path):
+    """An app whose database cannot be reached; the suite's database is bound again afterwards."""
+    broken = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": UNREACHABLE[request.param]})
+    yield broken
+    models.bind_database(base_app.config["DATABASE_URL"], base_app.config["DATABASE_POOL_SIZE"])
+
+
+@pytest.mark.parametrize("app_without_database", list(UNREACHABLE), indirect=True)
+def test_static_files_and_healthz_answer_when_the_database_cannot(app_without_database):
+    client = app_without_database.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_data(as_text=True) == "ok\n"
+    assert client.get("/static/css/site.css").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and "database" in ready.get_data(as_text=True)
+
+
+def test_readyz_answers_when_the_database_does(client):
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_data(as_text=True) == "ready\n"
+
+
+def test_connections_are_kept_and_handed_from_request_to_request(app):
+    """One connection serves request after request instead of a new one (and a handshake) each time."""
+    seen = []
+    for _ in range(3):
+        with app.app_context(), models.db.connection_context():
+            if models.is_sqlite():
+                seen.append(models.db.connection())  # kept alive, so a new one could not reuse its id
+            else:
+                seen.append(models.db.execute_sql("SELECT pg_backend_pid()").fetchone()[0])
+    assert all(connection == seen[0] for connection in seen)
+
+
+class StatementLog(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.statements = []
+
+    def emit(self, record):
+        self.statements.append(str(record.msg[0]) if isinstance(record.msg, tuple) else record.getMessage())
+
+
+@pytest.fixture
+def statements():
+    logger = logging.getLogger("peewee")
+    handler, level = StatementLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler.statements
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_the_person_and_the_unread_count_come_in_one_query(citizen, in_app, statements):
+    def tell_twice():
+        person = models.User.get(models.User.national_id == DEMO["citizen"])
+        notify(person, "أول")
+        notify(person, "ثانٍ")
+
+    in_app(tell_twice)
+    statements.clear()
+    home = citizen.page("/")
+    assert home.one("header .badge").get_text(" ", strip=True).startswith("2")
+    counting = [sql for sql in statements if "notification" in sql.lower()]
+    assert len(counting) == 1 and "usersession" in counting[0].lower()
+    # Seeing the notifications clears the count on that very page and the next.
+    assert not citizen.page("/notifications").select("header .badge")
+    assert not citizen.page("/").select("header .badge")
