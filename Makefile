@@ -10,12 +10,21 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
 TEST_PACKAGES := chromium poppler-utils
 PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
+.PHONY: run serve test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
 
 run: install
 	TAWASUL_DEMO=1 $(FLASK) db upgrade
 	TAWASUL_DEMO=1 $(FLASK) seed-demo
 	TAWASUL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy.
+WORKERS ?= $(shell nproc)
+THREADS ?= 8
+serve: install
+	$(FLASK) db upgrade
+	DATABASE_POOL_SIZE=$(THREADS) $(VENV)/bin/gunicorn 'app:create_app()' \
+		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
+		--bind $${BIND:-127.0.0.1:8000} --access-logfile - --graceful-timeout 20
 
 test: install-test
 	TEST_DATABASE_URL= $(PY) -m pytest

@@ -8,6 +8,7 @@ from flask_babel import Babel
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
 import models
@@ -55,6 +56,9 @@ def create_app(config=None):
         DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///" + os.path.join(app.instance_path, "tawasul.db")),
         # Connections kept per process and handed from request to request; 0 opens one per request.
         DATABASE_POOL_SIZE=int(os.environ.get("DATABASE_POOL_SIZE", "8")),
+        # How many reverse proxies (nginx, a load balancer) stand in front and may be believed about
+        # the client's address and scheme; 0 believes no X-Forwarded-* header at all.
+        TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         DEMO_MODE=os.environ.get("TAWASUL_DEMO") == "1",
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
@@ -83,6 +87,9 @@ def create_app(config=None):
     if config:
         app.config.from_mapping(config)
 
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     models.bind_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.helpers.database import bind_suite_database
+
 BENEFICIARY_PAGES = ["/services", "/services/general", "/messages", "/appointments", "/delivery"]
 STAFF_PAGES = {
     "agent": "/sector/inbox",
@@ -89,5 +91,8 @@ def test_demo_outbox_only_in_demo_mode(client):
     assert client.page("/dev/outbox").status == 200
     from app import create_app
 
-    production = create_app({"DATABASE_URL": client.application.config["DATABASE_URL"]})
-    assert production.test_client().get("/dev/outbox").status_code == 404
+    try:
+        production = create_app({"DATABASE_URL": client.application.config["DATABASE_URL"]})
+        assert production.test_client().get("/dev/outbox").status_code == 404
+    finally:
+        bind_suite_database(client.application)

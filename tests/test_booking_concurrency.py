@@ -22,8 +22,8 @@ def race(app, attempts):
 
     def run(index, attempt):
         with app.app_context(), models.db.connection_context():
-            barrier.wait()
             try:
+                barrier.wait(timeout=30)
                 results[index] = ("booked", attempt().id)
             except Refused as refused:
                 results[index] = ("refused", refused.code)

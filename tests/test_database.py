@@ -12,7 +12,7 @@ import models
 from domain.catalog import load_catalog
 from domain.demo import seed_demo
 from domain.references import next_reference
-from tests.helpers.database import TEST_DATABASE_URL
+from tests.helpers.database import TEST_DATABASE_URL, bind_suite_database
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def fresh_databases(tmp_path, base_app):
         for name, _ in made:
             cleanup.execute_sql(f"DROP SCHEMA {name} CASCADE")
         cleanup.close()
-    models.bind_database(base_app.config["DATABASE_URL"])
+    bind_suite_database(base_app)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import models
 from app import create_app
 from domain.notifier import notify
 from tests.helpers.accounts import DEMO
+from tests.helpers.database import bind_suite_database
 
 UNREACHABLE = {
     "sqlite": "sqlite:////nonexistent-folder/tawasul.db",
@@ -20,7 +21,7 @@ def app_without_database(request, base_app, tmp_path):
     """An app whose database cannot be reached; the suite's database is bound again afterwards."""
     broken = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": UNREACHABLE[request.param]})
     yield broken
-    models.bind_database(base_app.config["DATABASE_URL"], base_app.config["DATABASE_POOL_SIZE"])
+    bind_suite_database(base_app)
 
 
 @pytest.mark.parametrize("app_without_database", list(UNREACHABLE), indirect=True)
@@ -85,3 +86,28 @@ def test_the_person_and_the_unread_count_come_in_one_query(citizen, in_app, stat
     # Seeing the notifications clears the count on that very page and the next.
     assert not citizen.page("/notifications").select("header .badge")
     assert not citizen.page("/").select("header .badge")
+
+
+@pytest.fixture
+def app_behind(request, app):
+    """The suite's app as configured behind ``request.param`` trusted proxies (same database)."""
+    config = dict(app.config, TRUSTED_PROXY_HOPS=request.param)
+    behind = create_app(config)
+    behind.test_client_class = app.test_client_class
+    yield behind
+    bind_suite_database(app)
+
+
+@pytest.mark.parametrize(
+    "app_behind, address",
+    [(0, "127.0.0.1"), (1, "203.0.113.7")],
+    indirect=["app_behind"],
+    ids=["no-proxy-believed", "one-proxy"],
+)
+def test_the_client_address_is_taken_from_trusted_proxies_only(app_behind, address, in_app):
+    client = app_behind.test_client()
+    forged = {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}
+    client.submit("/login", {"national_id": DEMO["citizen"], "password": "wrong"}, headers=forged)
+    keys = in_app(lambda: {row.key for row in models.LoginFailure.select()})
+    assert f"ip:{address}" in keys
+    assert "ip:198.51.100.1" not in keys

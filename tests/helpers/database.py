@@ -15,3 +15,8 @@ def run_in(app, function):
     """
     with app.app_context(), models.db.connection_context():
         return function()
+
+
+def bind_suite_database(app):
+    """Bind the suite's database again, pooled as the suite's app is, after a test made another app."""
+    models.bind_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
