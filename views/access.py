@@ -52,9 +52,8 @@ def roles_required(*roles):
     return decorator
 
 
-def get_or_404(query):
-    """The first row of a query that already filters by owner, or 404."""
-    record = query.first()
+def found_or_404(record):
+    """The record a domain query found for the signed-in person, or 404 when it found none."""
     if record is None:
         abort(404)
     return record

@@ -5,10 +5,11 @@
 each other.
 """
 
-from flask import Blueprint, abort, current_app, g, request, url_for
+from flask import Blueprint, current_app, g, request, url_for
 from flask_babel import format_date
 
 from domain.appointments import STEPS, at_branch, own_appointment
+from views.access import found_or_404
 from views.printing import qr_data_uri
 
 bp = Blueprint("appointments", __name__)
@@ -34,18 +35,12 @@ def show_link(appointment):
 
 def own_appointment_or_404(number):
     """The signed-in beneficiary's appointment of that number, or 404."""
-    appointment = own_appointment(g.user, number)
-    if appointment is None:
-        abort(404)
-    return appointment
+    return found_or_404(own_appointment(g.user, number))
 
 
 def desk_appointment_or_404(number):
     """The desk's branch's appointment of that number, or 404."""
-    appointment = at_branch(g.user.branch, number)
-    if appointment is None:
-        abort(404)
-    return appointment
+    return found_or_404(at_branch(g.user.branch, number))
 
 
 def verification_url(appointment):

@@ -4,7 +4,7 @@ The beneficiary's pages are in ``beneficiary``, the delivery officer's list and
 the branch desk's returned documents in ``staff``; both register on ``bp``.
 """
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, url_for
 
 bp = Blueprint("delivery", __name__)
 
@@ -12,13 +12,6 @@ bp = Blueprint("delivery", __name__)
 def track_link(delivery):
     """Return the URL of the delivery's tracking page, for the notifications the domain sends."""
     return url_for("delivery.track", delivery_id=delivery.id)
-
-
-def found_or_404(record):
-    """Return the record a domain query found, or answer 404 when it found none."""
-    if record is None:
-        abort(404)
-    return record
 
 
 from views.delivery import beneficiary, staff  # noqa: E402,F401

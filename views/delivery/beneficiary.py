@@ -9,8 +9,8 @@ from domain.delivery.address import FIELDS, mask_mobile, mask_short_address
 from domain.errors import Conflict, Refused
 from domain.tokens import new_token
 from models import DeliveryStatus, DocumentStatus, Role
-from views.access import roles_required
-from views.delivery import bp, found_or_404, track_link
+from views.access import found_or_404, roles_required
+from views.delivery import bp, track_link
 from views.delivery.forms import AddressForm, RequestForm
 from views.printing import pdf_response, qr_data_uri, render_pdf
 from views.rendering import redirect_after_post, render_page_or_partial, wants_partial

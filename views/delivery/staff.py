@@ -12,8 +12,8 @@ from domain.delivery.address import cities
 from domain.errors import Conflict, Refused
 from domain.identity import normalize_digits
 from models import DeliveryStatus, Role
-from views.access import roles_required
-from views.delivery import bp, found_or_404, track_link
+from views.access import found_or_404, roles_required
+from views.delivery import bp, track_link
 from views.rendering import redirect_after_post, render_page_or_partial, safe_next, wants_partial
 
 

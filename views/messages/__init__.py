@@ -10,6 +10,7 @@ from flask import Blueprint, abort, g, url_for
 
 from domain import requests as pipeline
 from models import Role
+from views.access import found_or_404
 
 bp = Blueprint("messages", __name__)
 
@@ -25,20 +26,14 @@ def valid_reference(reference):
 
 def own_request(reference):
     """The signed-in beneficiary's request; anyone else's does not exist (404)."""
-    service_request = pipeline.own_request(g.user, valid_reference(reference))
-    if service_request is None:
-        abort(404)
-    return service_request
+    return found_or_404(pipeline.own_request(g.user, valid_reference(reference)))
 
 
 def sector_request(reference):
     """A request of the signed-in agent's sector; another sector's does not exist (404)."""
     if g.user.sector_id is None:
         abort(404)
-    service_request = pipeline.sector_request(g.user.sector_id, valid_reference(reference))
-    if service_request is None:
-        abort(404)
-    return service_request
+    return found_or_404(pipeline.sector_request(g.user.sector_id, valid_reference(reference)))
 
 
 def may_see_files(user, service_request):
