@@ -47,12 +47,35 @@ def select_locale():
     return chosen if chosen in LANGUAGES else "ar"
 
 
+DEVELOPMENT_SECRET = "dev-only-secret-change-me"
+MIN_SECRET_LENGTH = 32
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+
+def refuse_unsafe_configuration(config):
+    """Stop a non-development start that would run with a guessable key or with the demo's open outbox."""
+    if config["TAWASUL_ENV"] == "development":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEVELOPMENT_SECRET or len(secret) < MIN_SECRET_LENGTH:
+        raise SystemExit(
+            f"Tawasul: set SECRET_KEY to a random value of at least {MIN_SECRET_LENGTH} characters "
+            f"(TAWASUL_ENV is {config['TAWASUL_ENV']!r})."
+        )
+    if config["DEMO_MODE"]:
+        raise SystemExit(
+            "Tawasul: unset TAWASUL_DEMO; demo mode shows every one-time code, so only development runs it."
+        )
+
+
 def create_app(config=None):
     """Create and configure the Tawasul application."""
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
+        TAWASUL_ENV=os.environ.get("TAWASUL_ENV", "development"),
+        SECRET_KEY=os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET),
         DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///" + os.path.join(app.instance_path, "tawasul.db")),
         # Connections kept per process and handed from request to request; 0 opens one per request.
         DATABASE_POOL_SIZE=int(os.environ.get("DATABASE_POOL_SIZE", "8")),
@@ -67,14 +90,26 @@ def create_app(config=None):
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("TAWASUL_ENV", "development") != "development",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # Sessions end on the server after this long without a page (staff sooner) or this long in all.
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
+        SESSION_IDLE_MINUTES_STAFF=int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30")),
+        SESSION_MAX_HOURS=12,
         WTF_CSRF_TIME_LIMIT=None,
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(days=365),
-        LOGIN_MAX_FAILURES=5,
-        LOGIN_LOCK_MINUTES=15,
+        # Sign-in pacing (domain/accounts.py): free attempts per window, then seconds between attempts.
+        LOGIN_WINDOW_MINUTES=15,
+        LOGIN_FREE_ATTEMPTS=5,
+        LOGIN_WAIT_SECONDS=30,
+        LOGIN_ID_FREE_ATTEMPTS=20,
+        LOGIN_ID_WAIT_SECONDS=10,
+        LOGIN_ADDRESS_FREE_ATTEMPTS=100,
+        LOGIN_ADDRESS_WAIT_SECONDS=2,
+        LOGIN_WARN_AFTER=5,
         OTP_TTL_MINUTES=5,
         OTP_MAX_ATTEMPTS=3,
+        OTP_FREE_ATTEMPTS=9,
+        OTP_WAIT_SECONDS=60,
         NOTIFIER_TRANSPORT="outbox",
         REQUEST_HOLIDAYS=(),
         DELIVERY_FEE_SAR=35,
@@ -86,6 +121,10 @@ def create_app(config=None):
     )
     if config:
         app.config.from_mapping(config)
+    refuse_unsafe_configuration(app.config)
+    production = app.config["TAWASUL_ENV"] != "development"
+    if production:
+        app.config["SESSION_COOKIE_SECURE"] = True
 
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:
@@ -115,6 +154,9 @@ def create_app(config=None):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+        if production:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if getattr(g, "user", None) is not None and request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
         return response

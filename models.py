@@ -220,6 +220,8 @@ class User(BaseModel):
     sector = ForeignKeyField(Sector, null=True, backref="staff")
     branch = ForeignKeyField(Branch, null=True, backref="staff")
     created_at = DateTimeField(default=utcnow)
+    # A deactivated account cannot sign in and its sessions end at once.
+    active = BooleanField(default=True)
 
     @property
     def name(self):
@@ -237,11 +239,16 @@ class User(BaseModel):
 
 
 class UserSession(BaseModel):
-    """A signed-in browser; deleting the row signs it out everywhere."""
+    """A signed-in browser; deleting the row signs it out everywhere.
+
+    It ends on the server when idle too long or too old (``domain.accounts``),
+    whatever the cookie says.
+    """
 
     token = CharField(max_length=64, unique=True)
     user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
     created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
 
 
 class LoginChallenge(BaseModel):
@@ -256,11 +263,19 @@ class LoginChallenge(BaseModel):
     used = BooleanField(default=False)
 
 
-class LoginFailure(BaseModel):
-    """A wrong password or code, counted to throttle guessing."""
+class SignInThrottle(BaseModel):
+    """Sign-in attempts of one key (an ID, an ID from one address, an address) in the current window.
 
-    key = CharField(max_length=64, index=True)
-    created_at = DateTimeField(default=utcnow, index=True)
+    ``attempts`` is raised by one atomic statement before a password or code is
+    checked, so the limit holds however many attempts arrive at once.
+    """
+
+    key = CharField(max_length=80, unique=True)
+    attempts = IntegerField(default=0)
+    window_started_at = DateTimeField(default=utcnow)
+    # No attempt is checked before this moment once the free attempts are spent.
+    wait_until = DateTimeField(default=utcnow)
+    owner_warned = BooleanField(default=False)
 
 
 class OutboxMessage(BaseModel):
@@ -312,7 +327,7 @@ ACCOUNT_MODELS = [
     User,
     UserSession,
     LoginChallenge,
-    LoginFailure,
+    SignInThrottle,
     OutboxMessage,
     Notification,
     ReferenceCounter,

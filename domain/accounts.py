@@ -2,18 +2,20 @@
 
 import hashlib
 import hmac
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext
-from peewee import fn
+from flask_babel import force_locale, gettext
+from peewee import Case, fn
 
 from domain.identity import normalize_digits
 from domain.notifier import send_sms
-from models import LoginChallenge, LoginFailure, Notification, User, UserSession, utcnow
+from models import LoginChallenge, Notification, Role, SignInThrottle, User, UserSession, db, utcnow
 
 password_hasher = PasswordHasher()
 
@@ -23,7 +25,7 @@ def hash_password(password: str) -> str:
 
 
 def check_password(user: User | None, password: str) -> bool:
-    if user is None:
+    if user is None or not user.active:
         # Spend the same time as a real check so unknown IDs are not revealed.
         password_hasher.hash(password or "x")
         return False
@@ -34,35 +36,129 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 # --- Throttling ----------------------------------------------------------
+#
+# Three keys are counted for every password: the ID from this address (a few
+# free tries, then one try per half minute), the ID from anywhere (more free
+# tries: only a guesser with many addresses reaches it) and the address alone
+# (a high limit that paces a carrier's shared address, never closes it). Wrong
+# tries for one ID therefore never refuse another ID, and the owner, signing in
+# from their own address, is at most asked to wait seconds. An attempt is
+# counted before it is checked, by one statement that also refuses it when its
+# key must wait, so the limit holds however many attempts arrive at once.
+
+
+@dataclass(frozen=True)
+class Limit:
+    prefix: str
+    free: str  # config key: attempts allowed in a window before pacing starts
+    wait: str  # config key: seconds between further attempts
+
+
+BY_ID_AND_ADDRESS = Limit("id-address", "LOGIN_FREE_ATTEMPTS", "LOGIN_WAIT_SECONDS")
+BY_ID = Limit("id", "LOGIN_ID_FREE_ATTEMPTS", "LOGIN_ID_WAIT_SECONDS")
+BY_ADDRESS = Limit("address", "LOGIN_ADDRESS_FREE_ATTEMPTS", "LOGIN_ADDRESS_WAIT_SECONDS")
+BY_CODE = Limit("code", "OTP_FREE_ATTEMPTS", "OTP_WAIT_SECONDS")
+
+
+NEVER_WAITED = datetime(2000, 1, 1)
 
 
 def _window():
-    return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    return timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
 
 
-def minutes_locked(key: str) -> int:
-    """Minutes left before `key` may try again; 0 when it is not locked."""
-    since = utcnow() - _window()
-    recent = (
-        LoginFailure.select(LoginFailure.created_at)
-        .where((LoginFailure.key == key) & (LoginFailure.created_at > since))
-        .order_by(LoginFailure.created_at.desc())
-        .limit(current_app.config["LOGIN_MAX_FAILURES"])
+def throttle_key(limit: Limit, *parts: str) -> str:
+    return ":".join((limit.prefix, *parts))[:80]
+
+
+def admit(limit: Limit, key: str) -> int:
+    """Count one attempt for ``key``; return 0 when it may be checked now, else the seconds to wait."""
+    now = utcnow()
+    config = current_app.config
+    wait = timedelta(seconds=config[limit.wait])
+    fresh = SignInThrottle.insert(key=key, attempts=0, window_started_at=now, wait_until=NEVER_WAITED)
+    fresh.on_conflict_ignore().execute()
+    stale = SignInThrottle.window_started_at < now - _window()
+    counted = (
+        SignInThrottle.update(
+            attempts=Case(None, [(stale, 1)], SignInThrottle.attempts + 1),
+            window_started_at=Case(None, [(stale, now)], SignInThrottle.window_started_at),
+            owner_warned=Case(None, [(stale, False)], SignInThrottle.owner_warned),
+            # Left alone below the limit: threads' clocks differ by microseconds, and a later "now"
+            # written by one must not make another's attempt look early.
+            wait_until=Case(
+                None,
+                [(~stale & (SignInThrottle.attempts + 1 >= config[limit.free]), now + wait)],
+                SignInThrottle.wait_until,
+            ),
+        )
+        .where((SignInThrottle.key == key) & (stale | (SignInThrottle.wait_until <= now)))
+        .execute()
     )
-    times = [row.created_at for row in recent]
-    if len(times) < current_app.config["LOGIN_MAX_FAILURES"]:
+    if counted:
         return 0
-    unlock_at = times[-1] + _window()
-    seconds = (unlock_at - utcnow()).total_seconds()
-    return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
+    waiting = SignInThrottle.get_or_none(SignInThrottle.key == key)
+    seconds = (waiting.wait_until - now).total_seconds() if waiting else 0
+    return max(1, math.ceil(seconds))
 
 
-def record_failure(key: str) -> None:
-    LoginFailure.create(key=key)
+def admit_password(national_id: str, address: str) -> int:
+    """Count a password attempt on every key it belongs to; the seconds to wait, or 0."""
+    for limit, key in (
+        (BY_ADDRESS, throttle_key(BY_ADDRESS, address)),
+        (BY_ID, throttle_key(BY_ID, national_id)),
+        (BY_ID_AND_ADDRESS, throttle_key(BY_ID_AND_ADDRESS, national_id, address)),
+    ):
+        seconds = admit(limit, key)
+        if seconds:
+            return seconds
+    return 0
 
 
-def clear_failures(key: str) -> None:
-    LoginFailure.delete().where(LoginFailure.key == key).execute()
+def password_accepted(address: str) -> None:
+    """A right password gives its address back the attempt: an address is paced by its wrong ones only."""
+    SignInThrottle.update(attempts=SignInThrottle.attempts - 1).where(
+        (SignInThrottle.key == throttle_key(BY_ADDRESS, address)) & (SignInThrottle.attempts > 0)
+    ).execute()
+
+
+def admit_code(national_id: str) -> int:
+    return admit(BY_CODE, throttle_key(BY_CODE, national_id))
+
+
+def warn_owner_if_targeted(user: User | None) -> None:
+    """Tell the owner by SMS, once a window, that their ID is getting wrong passwords."""
+    if user is None:
+        return
+    key = throttle_key(BY_ID, user.national_id)
+    first_warning = (
+        SignInThrottle.update(owner_warned=True)
+        .where(
+            (SignInThrottle.key == key)
+            & (SignInThrottle.owner_warned == False)  # noqa: E712
+            & (SignInThrottle.attempts >= current_app.config["LOGIN_WARN_AFTER"])
+        )
+        .execute()
+    )
+    if first_warning:
+        with force_locale("ar"):
+            send_sms(
+                user.phone,
+                gettext(
+                    "Someone has tried several wrong passwords for your Tawasul account. "
+                    "Your account stays safe: signing in also needs the code sent to this phone."
+                ),
+            )
+
+
+def clear_attempts(national_id: str, address: str) -> None:
+    """A completed sign-in forgets the ID's attempts (the address keeps its own)."""
+    keys = [
+        throttle_key(BY_ID, national_id),
+        throttle_key(BY_ID_AND_ADDRESS, national_id, address),
+        throttle_key(BY_CODE, national_id),
+    ]
+    SignInThrottle.delete().where(SignInThrottle.key.in_(keys)).execute()
 
 
 # --- One-time codes ------------------------------------------------------
@@ -110,18 +206,39 @@ def seconds_since(moment: datetime) -> float:
 
 
 def check_code(challenge: LoginChallenge, code: str) -> bool:
-    """Spend one attempt on the challenge; True when the code is right."""
+    """Spend one attempt on the challenge; True when the code is right.
+
+    The attempt is taken by one statement before the code is compared, and the
+    code is used up by another, so parallel tries get no more than the limit
+    and a right code signs in once.
+    """
+    spent = (
+        LoginChallenge.update(attempts=LoginChallenge.attempts + 1)
+        .where(
+            (LoginChallenge.id == challenge.id)
+            & (LoginChallenge.used == False)  # noqa: E712
+            & (LoginChallenge.attempts < current_app.config["OTP_MAX_ATTEMPTS"])
+            & (LoginChallenge.expires_at > utcnow())
+        )
+        .execute()
+    )
+    if not spent:
+        return False
     code = normalize_digits(code or "")
-    good = hmac.compare_digest(challenge.code_hash, _code_digest(challenge.token, code))
-    if good:
-        challenge.used = True
-    else:
-        challenge.attempts += 1
-    challenge.save()
-    return good
+    if not hmac.compare_digest(challenge.code_hash, _code_digest(challenge.token, code)):
+        return False
+    claimed = (
+        LoginChallenge.update(used=True)
+        .where((LoginChallenge.id == challenge.id) & (LoginChallenge.used == False))  # noqa: E712
+        .execute()
+    )
+    return claimed == 1
 
 
 # --- Sessions ------------------------------------------------------------
+
+# A session's last_seen_at is written at most this often, not on every page.
+SEEN_EVERY = timedelta(minutes=1)
 
 
 def start_session(user: User) -> str:
@@ -135,7 +252,17 @@ def end_session(token: str | None) -> None:
     UserSession.delete().where(UserSession.token == token).execute()
 
 
+def idle_limit(user: User) -> timedelta:
+    key = "SESSION_IDLE_MINUTES_STAFF" if user.role in Role.STAFF else "SESSION_IDLE_MINUTES"
+    return timedelta(minutes=current_app.config[key])
+
+
 def user_for_session(token: str | None) -> User | None:
+    """The person signed in with this session token, or None once it has ended.
+
+    A session ends on the server when idle past the role's limit, when older
+    than SESSION_MAX_HOURS, or when its account is deactivated.
+    """
     if not token:
         return None
     # The person and their unread count in one query: every page shows the count.
@@ -145,10 +272,25 @@ def user_for_session(token: str | None) -> User | None:
     found = (
         UserSession.select(UserSession, User, unread.alias("unread"))
         .join(User)
-        .where(UserSession.token == token)
+        .where((UserSession.token == token) & (User.active == True))  # noqa: E712
         .first()
     )
     if found is None:
         return None
+    now = utcnow()
+    too_old = found.created_at < now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    if too_old or found.last_seen_at < now - idle_limit(found.user):
+        end_session(token)
+        return None
+    if found.last_seen_at < now - SEEN_EVERY:
+        UserSession.update(last_seen_at=now).where(UserSession.id == found.id).execute()
     found.user.unread = found.unread
     return found.user
+
+
+def deactivate(user: User) -> None:
+    """Stop an account: it cannot sign in and every browser signed in with it is signed out now."""
+    with db.atomic():
+        User.update(active=False).where(User.id == user.id).execute()
+        UserSession.delete().where(UserSession.user == user.id).execute()
+    user.active = False

@@ -108,6 +108,6 @@ def test_the_client_address_is_taken_from_trusted_proxies_only(app_behind, addre
     client = app_behind.test_client()
     forged = {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}
     client.submit("/login", {"national_id": DEMO["citizen"], "password": "wrong"}, headers=forged)
-    keys = in_app(lambda: {row.key for row in models.LoginFailure.select()})
-    assert f"ip:{address}" in keys
-    assert "ip:198.51.100.1" not in keys
+    keys = in_app(lambda: {row.key for row in models.SignInThrottle.select()})
+    assert f"address:{address}" in keys
+    assert "address:198.51.100.1" not in keys

@@ -48,19 +48,13 @@ class CodeForm(FlaskForm):
     )
 
 
-def throttle_keys(national_id):
-    return [f"id:{national_id}", f"ip:{request.remote_addr}"]
+def client_address():
+    # ProxyFix (TRUSTED_PROXY_HOPS) has already put the trusted client address here.
+    return request.remote_addr or "unknown"
 
 
-def locked_minutes(national_id):
-    return max(accounts.minutes_locked(key) for key in throttle_keys(national_id))
-
-
-def too_many_attempts_message(minutes):
-    return _(
-        "Too many wrong attempts. Try again in %(minutes)s minutes.",
-        minutes=minutes,
-    )
+def wait_message(seconds):
+    return _("Too many attempts. Try again in %(seconds)s seconds.", seconds=seconds)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -71,27 +65,27 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         session["next"] = safe_next(request.args.get("next"), "")
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         national_id = form.national_id.data
-        minutes = locked_minutes(national_id)
-        if minutes:
-            form.form_errors.append(too_many_attempts_message(minutes))
-            status = 429
+        seconds = accounts.admit_password(national_id, client_address())
+        if seconds:
+            form.form_errors.append(wait_message(seconds))
+            status, headers = 429, {"Retry-After": str(seconds)}
         else:
             user = User.get_or_none(User.national_id == national_id)
             if accounts.check_password(user, form.password.data):
+                accounts.password_accepted(client_address())
                 challenge = accounts.start_challenge(user)
                 session["challenge"] = challenge.token
                 return redirect(url_for("auth.verify"), 303)
-            for key in throttle_keys(national_id):
-                accounts.record_failure(key)
+            accounts.warn_owner_if_targeted(user)
             form.form_errors.append(_("The ID or password is not correct."))
             status = 401
     elif form.errors:
         status = 422
     form.password.data = ""
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -102,15 +96,14 @@ def verify():
         return redirect(url_for("auth.login", expired=1), 303)
     national_id = challenge.user.national_id
     form = CodeForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
-        minutes = locked_minutes(national_id)
-        if minutes:
-            form.form_errors.append(too_many_attempts_message(minutes))
-            status = 429
+        seconds = accounts.admit_code(national_id)
+        if seconds:
+            form.form_errors.append(wait_message(seconds))
+            status, headers = 429, {"Retry-After": str(seconds)}
         elif accounts.check_code(challenge, form.code.data):
-            for key in throttle_keys(national_id):
-                accounts.clear_failures(key)
+            accounts.clear_attempts(national_id, client_address())
             user = challenge.user
             next_page = session.get("next")
             lang = session.get("lang")
@@ -121,8 +114,6 @@ def verify():
             session["sid"] = accounts.start_session(user)
             return redirect(safe_next(next_page, home_for(user)), 303)
         else:
-            for key in throttle_keys(national_id):
-                accounts.record_failure(key)
             if accounts.open_challenge(challenge.token) is None:
                 return redirect(url_for("auth.login", expired=1), 303)
             form.code.errors.append(_("The verification code is not correct."))
@@ -131,7 +122,7 @@ def verify():
         status = 422
     form.code.data = ""
     masked_phone = "******" + challenge.user.phone[-4:]
-    return render_template("auth/verify.html", form=form, masked_phone=masked_phone), status
+    return render_template("auth/verify.html", form=form, masked_phone=masked_phone), status, headers
 
 
 @bp.route("/login/code/resend", methods=["POST"])
