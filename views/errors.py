@@ -1,11 +1,14 @@
 """Error pages in the page language."""
 
-from flask import render_template
+from flask import g, render_template
 from flask_wtf.csrf import CSRFError
+from peewee import InterfaceError, OperationalError
 
 from domain.errors import Conflict, Refused
 
 ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
+
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 def register_error_handlers(app):
@@ -21,6 +24,15 @@ def register_error_handlers(app):
     def refused(error):
         """What a view did not catch itself: the reason, on the error page, 422 or 409."""
         return render_template("errors/error.html", code=error.status, message=error.message), error.status
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_away(error):
+        """The database does not answer (down, restarting, locked): a short page, and a hint to come back."""
+        app.logger.warning("database unavailable: %s", error)
+        g.user = getattr(g, "user", None)
+        page = render_template("errors/error.html", code=503)
+        return page, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
