@@ -16,6 +16,7 @@ from views import register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
 from views.rendering import register_template_helpers
+from views.uploads import PortalRequest
 
 babel = Babel()
 compress = Compress()
@@ -72,6 +73,7 @@ def refuse_unsafe_configuration(config):
 def create_app(config=None):
     """Create and configure the Tawasul application."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = PortalRequest
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         TAWASUL_ENV=os.environ.get("TAWASUL_ENV", "development"),
@@ -84,7 +86,8 @@ def create_app(config=None):
         TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         DEMO_MODE=os.environ.get("TAWASUL_DEMO") == "1",
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
-        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        # The whole body; each file is cut at its own limit while the form is read (views/uploads.py).
+        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="ar",
         BABEL_DEFAULT_TIMEZONE="Asia/Riyadh",
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),

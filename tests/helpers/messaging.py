@@ -1,6 +1,10 @@
 """Helpers for the messages-and-requests tests: send a request as a person does, make staff."""
 
+import io
 import re
+
+from PIL import Image
+from pypdf import PdfWriter
 
 import models
 from domain.accounts import hash_password
@@ -10,9 +14,26 @@ from tests.helpers.accounts import DEMO, PASSWORD, sign_in
 
 REFERENCE = re.compile(r"M\d{4}-\d{6}")
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def _pdf(pages=1):
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _image(kind, size=(40, 30)):
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 110, 70)).save(out, kind)
+    return out.getvalue()
+
+
+# Real files: the portal opens every PDF and decodes every image it is sent.
+PDF_BYTES = _pdf()
+PNG_BYTES = _image("PNG")
+JPEG_BYTES = _image("JPEG")
 
 
 def form_for(client, sector="passports"):
@@ -42,8 +63,6 @@ def send_request(client, htmx=False, files=None, **fields):
     data = request_data(client, **fields)
     kwargs = {}
     if files is not None:
-        import io
-
         data["attachments"] = [(io.BytesIO(content), name) for content, name in files]
         kwargs["content_type"] = "multipart/form-data"
     return client.submit("/messages/new", data, htmx=htmx, **kwargs)

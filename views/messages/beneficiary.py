@@ -235,7 +235,11 @@ def attachment(reference, attachment_id):
     if path is None:
         abort(404)
     response = send_file(
-        path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name, max_age=0
+        path,
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=attachments.download_name(item.original_name, item.content_type),
+        max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
