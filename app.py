@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
 import models
+from domain import audit
 from views import register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
@@ -140,6 +141,7 @@ def create_app(config=None):
 
     @app.before_request
     def open_database_and_user():
+        audit.client_address.set(request.remote_addr or "")
         if request.endpoint in WITHOUT_DATABASE:
             g.user = None
             return

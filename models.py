@@ -278,6 +278,23 @@ class SignInThrottle(BaseModel):
     owner_warned = BooleanField(default=False)
 
 
+class AuditEntry(BaseModel):
+    """One staff action: who, acting as what, from which address, on which record, before and after."""
+
+    actor = ForeignKeyField(User, backref="audit_entries", null=True)
+    role = CharField(max_length=16)
+    action = CharField(max_length=40)
+    subject_kind = CharField(max_length=16)
+    subject = CharField(max_length=40)
+    before = TextField(default="")
+    after = TextField(default="")
+    address = CharField(max_length=64, default="")
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("subject_kind", "subject"), False),)
+
+
 class OutboxMessage(BaseModel):
     """An SMS or e-mail as the default notifier transport keeps it."""
 
@@ -328,6 +345,7 @@ ACCOUNT_MODELS = [
     UserSession,
     LoginChallenge,
     SignInThrottle,
+    AuditEntry,
     OutboxMessage,
     Notification,
     ReferenceCounter,

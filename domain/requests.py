@@ -17,7 +17,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from domain import attachments
+from domain import attachments, audit
 from domain.catalog import national_holidays
 from domain.dates import add_working_days, format_dual, today
 from domain.errors import Conflict, Refused
@@ -335,6 +335,7 @@ def take(service_request: ServiceRequest, version, agent: User, link: Link | Non
             from_status=service_request.status,
             to_status=status,
         )
+        audit.record(agent, "request.take", "request", service_request.reference, service_request.status, status)
         taken = _current(service_request)
         if status != service_request.status:
             _tell_beneficiary(taken, link)
@@ -360,6 +361,7 @@ def change_status(
             from_status=service_request.status,
             to_status=to_status,
         )
+        audit.record(agent, "request.status", "request", service_request.reference, service_request.status, to_status)
         changed = _current(service_request)
         _tell_beneficiary(changed, link)
     return changed
@@ -392,6 +394,7 @@ def staff_reply(
             from_status=service_request.status,
             to_status=to_status,
         )
+        audit.record(agent, "request.reply", "request", service_request.reference, service_request.status, to_status)
         answered = _current(service_request)
         _tell_beneficiary(answered, link, replied=True)
     return answered

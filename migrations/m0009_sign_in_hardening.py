@@ -1,7 +1,7 @@
 """Sign-in that cannot lock other people out: one counter row per throttled key,
-sessions that end when idle, and accounts that can be deactivated."""
+sessions that end when idle, accounts that can be deactivated, and an audit of staff actions."""
 
-from peewee import BooleanField, CharField, DateTimeField, IntegerField, Model
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 from playhouse.migrate import migrate
 
 import models
@@ -19,13 +19,36 @@ class _SignInThrottle(Model):
         table_name = "signinthrottle"
 
 
+class _User(Model):
+    class Meta:
+        legacy_table_names = False
+        table_name = "user"
+
+
+class _AuditEntry(Model):
+    actor = ForeignKeyField(_User, null=True, backref="+")
+    role = CharField(max_length=16)
+    action = CharField(max_length=40)
+    subject_kind = CharField(max_length=16)
+    subject = CharField(max_length=40)
+    before = TextField()
+    after = TextField()
+    address = CharField(max_length=64)
+    created_at = DateTimeField(index=True)
+
+    class Meta:
+        legacy_table_names = False
+        table_name = "auditentry"
+        indexes = ((("subject_kind", "subject"), False),)
+
+
 def _has_column(database, table, column):
     return column in {existing.name for existing in database.get_columns(table)}
 
 
 def upgrade(database, migrator):
-    with _SignInThrottle.bind_ctx(database):
-        database.create_tables([_SignInThrottle], safe=True)
+    with database.bind_ctx([_SignInThrottle, _User, _AuditEntry]):
+        database.create_tables([_SignInThrottle, _AuditEntry], safe=True)
     operations = []
     if not _has_column(database, "usersession", "last_seen_at"):
         operations.append(migrator.add_column("usersession", "last_seen_at", DateTimeField(default=models.utcnow)))

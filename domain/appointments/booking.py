@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from peewee import IntegrityError
 
+from domain import audit
 from domain.appointments.rules import refuse
 from domain.appointments.slots import check_choice, ensure_slot, free_seat, take_seat
 from domain.dates import format_dual, now_riyadh
@@ -200,8 +201,8 @@ def _move_seat(appointment, day, start):
     free_seat(appointment.slot_id)
 
 
-def mark_attendance(appointment: Appointment, attended: bool, now: datetime | None = None) -> Appointment:
-    """Record that the person came («حضر») or did not («لم يحضر»)."""
+def mark_attendance(appointment: Appointment, attended: bool, desk: User, now: datetime | None = None) -> Appointment:
+    """Record that the person came («حضر») or did not («لم يحضر»), and who at the desk said so."""
     now = now or now_riyadh()
     if appointment.status == AppointmentStatus.CANCELLED:
         refuse("not_active")
@@ -209,7 +210,12 @@ def mark_attendance(appointment: Appointment, attended: bool, now: datetime | No
         refuse("not_today")
     status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.NO_SHOW
     with write_transaction():
-        Appointment.update(status=status, updated_at=utcnow()).where(
-            (Appointment.id == appointment.id) & (Appointment.status != AppointmentStatus.CANCELLED)
-        ).execute()
+        before = Appointment.get_by_id(appointment.id).status
+        changed = (
+            Appointment.update(status=status, updated_at=utcnow())
+            .where((Appointment.id == appointment.id) & (Appointment.status != AppointmentStatus.CANCELLED))
+            .execute()
+        )
+        if changed:
+            audit.record(desk, "appointment.attendance", "appointment", appointment.number, before, status)
     return Appointment.get_by_id(appointment.id)

@@ -6,10 +6,21 @@ from collections.abc import Callable
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from domain import audit
 from domain.delivery import pipeline
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
-from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, User, utcnow, write_transaction
+from models import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Document,
+    DocumentStatus,
+    Role,
+    User,
+    utcnow,
+    write_transaction,
+)
 
 # A delivery -> the URL of its tracking page. The views make it, the domain
 # puts what it returns in notifications.
@@ -53,7 +64,8 @@ def move(
     note = (note or "").strip()
     with write_transaction():
         delivery = Delivery.get_by_id(delivery_id)
-        if version is not None and delivery.version != version:
+        # A form without the version it was made from cannot prove it saw the delivery as it is.
+        if version is None or delivery.version != version:
             raise Conflict(delivery)
         problem = pipeline.refusal(delivery.status, target, actor, delivery.attempts, max_attempts(), note)
         if problem:
@@ -75,6 +87,8 @@ def move(
         if not updated:
             raise Conflict(Delivery.get_by_id(delivery.id))
         DeliveryEvent.create(delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note)
+        if author.role in Role.STAFF:
+            audit.record(author, "delivery.status", "delivery", delivery.tracking_number, delivery.status, target)
         document_status = pipeline.document_status_after(target)
         if document_status:
             Document.update(status=document_status).where(

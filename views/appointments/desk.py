@@ -67,7 +67,7 @@ def attendance(number):
         abort(400)
     status, error = 200, None
     try:
-        appointment = booking.mark_attendance(appointment, attended == "yes")
+        appointment = booking.mark_attendance(appointment, attended == "yes", g.user)
     except Refused as refused:
         error, status = str(refused.message), 409
     done = _("Appointment %(number)s: %(status)s.", number=appointment.number, status=booking.label(appointment.status))

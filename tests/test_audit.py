@@ -1,0 +1,71 @@
+"""Every staff action leaves a trace: who, as what, from which address, on which record, before and after."""
+
+import models
+from domain import audit
+from tests.helpers.accounts import DEMO
+from tests.helpers.appointments import booked_today, in_db, user
+from tests.helpers.delivery import document_id, request_delivery
+from tests.helpers.messaging import create_request
+
+DESK_PC = {"REMOTE_ADDR": "10.20.30.40"}
+
+
+def trail(in_app, kind, subject):
+    return in_app(
+        lambda: [
+            (entry.actor.national_id, entry.role, entry.action, entry.before, entry.after, entry.address)
+            for entry in audit.of_record(kind, subject)
+        ]
+    )
+
+
+def test_attendance_and_its_change_are_both_kept(desk, in_app):
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
+    url = f"/desk/appointments/{appointment.number}/attendance"
+    assert desk.submit(url, {"attended": "yes"}, environ_base=DESK_PC).status == 303
+    assert desk.submit(url, {"attended": "no"}, environ_base=DESK_PC).status == 303
+    assert trail(in_app, "appointment", appointment.number) == [
+        (DEMO["desk"], "desk", "appointment.attendance", "confirmed", "attended", "10.20.30.40"),
+        (DEMO["desk"], "desk", "appointment.attendance", "attended", "no_show", "10.20.30.40"),
+    ]
+
+
+def test_an_agent_taking_and_closing_a_request_is_kept(citizen, agent, in_app):
+    reference = create_request(citizen)
+    page = agent.page(f"/sector/requests/{reference}")
+    take = page.one('form[action$="/take"]')
+    agent.submit(take["action"], page.form_values(take))
+    page = agent.page(f"/sector/requests/{reference}")
+    status = page.one('form[action$="/status"]')
+    values = dict(page.form_values(status), status=models.RequestStatus.CLOSED)
+    assert agent.submit(status["action"], values).status == 303
+    actions = [
+        (role, action, before, after) for _, role, action, before, after, _ in trail(in_app, "request", reference)
+    ]
+    assert actions == [
+        ("agent", "request.take", "new", "in_progress"),
+        ("agent", "request.status", "in_progress", "closed"),
+    ]
+
+
+def test_an_officer_moving_a_delivery_is_kept_and_the_beneficiary_is_not_staff(app, citizen, officer, in_app):
+    delivery_id = request_delivery(citizen, document_id(app))
+    tracking = in_app(lambda: models.Delivery.get_by_id(delivery_id).tracking_number)
+    page = officer.page("/officer/deliveries")
+    form = page.one(f"#delivery-{delivery_id} form")
+    values = dict(page.form_values(form), status="preparing")
+    assert officer.submit(form["action"], values).status == 303
+    assert [entry[:5] for entry in trail(in_app, "delivery", tracking)] == [
+        (DEMO["officer"], "officer", "delivery.status", "received", "preparing")
+    ]
+
+
+def test_a_move_without_the_version_the_form_was_made_from_is_refused(app, citizen, officer, in_app):
+    delivery_id = request_delivery(citizen, document_id(app))
+    page = officer.page("/officer/deliveries")
+    form = page.one(f"#delivery-{delivery_id} form")
+    values = dict(page.form_values(form), status="preparing")
+    values.pop("version")
+    answer = officer.submit(form["action"], values)
+    assert answer.status in (303, 409)
+    assert in_app(lambda: models.Delivery.get_by_id(delivery_id).status) == "received"
