@@ -49,7 +49,11 @@ def notify(user: User, message: LazyString, link: str = "") -> None:
         send_email(user.email, text_ar[:200], f"{text_ar}\n\n{text_en}")
 
 
-def mark_all_read(user: User) -> None:
-    """Mark the person's unread notifications read (they have just seen them)."""
-    Notification.update(read_at=utcnow()).where((Notification.user == user) & Notification.read_at.is_null()).execute()
-    user.unread = 0
+def mark_read(user: User, up_to: int) -> None:
+    """Mark read the person's notifications they were shown: those up to the newest on their page.
+
+    One that arrived after the page was drawn stays unread.
+    """
+    Notification.update(read_at=utcnow()).where(
+        (Notification.user == user) & Notification.read_at.is_null() & (Notification.id <= up_to)
+    ).execute()

@@ -69,3 +69,16 @@ def test_a_move_without_the_version_the_form_was_made_from_is_refused(app, citiz
     answer = officer.submit(form["action"], values)
     assert answer.status in (303, 409)
     assert in_app(lambda: models.Delivery.get_by_id(delivery_id).status) == "received"
+
+
+def test_opening_notifications_changes_nothing_and_marking_read_spares_a_newer_one(citizen, in_app):
+    from domain.notifier import notify
+
+    person = lambda: models.User.get(models.User.national_id == DEMO["citizen"])  # noqa: E731
+    in_app(lambda: notify(person(), "أول"))
+    page = citizen.page("/notifications")
+    assert in_app(lambda: models.Notification.unread_of(person()).count()) == 1
+    in_app(lambda: notify(person(), "ثانٍ"))  # arrives after the page was drawn
+    form = page.one('form[action="/notifications/read"]')
+    citizen.submit(form["action"], page.form_values(form))
+    assert in_app(lambda: [n.text_ar for n in models.Notification.unread_of(person())]) == ["ثانٍ"]

@@ -1,8 +1,9 @@
 """The portal's own pages: home, «خدمات», «الخدمات العامة», language, notifications."""
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
 
-from domain.notifier import mark_all_read
+from domain.notifier import mark_read
 from models import Notification, Role
 from views.access import home_for, login_required, roles_required
 from views.rendering import safe_next
@@ -47,7 +48,15 @@ def language():
 @bp.route("/notifications")
 @login_required
 def notifications():
-    """Show the person's notifications, newest first, and mark them read."""
+    """Show the person's notifications, newest first; reading them changes nothing until they say so."""
     items = list(Notification.latest(g.user))
-    mark_all_read(g.user)
     return render_template("portal/notifications.html", items=items)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def notifications_read():
+    """Mark read what the page showed («تعليم الكل كمقروء»)."""
+    if FlaskForm().validate_on_submit():
+        mark_read(g.user, request.form.get("up_to", 0, type=int))
+    return redirect(url_for("portal.notifications"), 303)
