@@ -10,7 +10,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
 TEST_PACKAGES := chromium poppler-utils
 PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
+.PHONY: run serve serve-settings test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
 
 run: install
 	TAWASUL_DEMO=1 $(FLASK) db upgrade
@@ -20,11 +20,18 @@ run: install
 # Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy.
 WORKERS ?= $(shell nproc)
 THREADS ?= 8
-serve: install
+serve: serve-settings install
 	$(FLASK) db upgrade
 	DATABASE_POOL_SIZE=$(THREADS) $(VENV)/bin/gunicorn 'app:create_app()' \
 		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
 		--bind $${BIND:-127.0.0.1:8000} --access-logfile - --graceful-timeout 20
+
+# Several workers must share the action limits (and the job queue): refuse to start them without Redis.
+serve-settings:
+	@if [ "$(WORKERS)" -gt 1 ] && [ -z "$$REDIS_URL" ]; then \
+		echo "make serve: set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the $(WORKERS) workers share their limits, or WORKERS=1." >&2; \
+		exit 2; \
+	fi
 
 test: install-test
 	TEST_DATABASE_URL= $(PY) -m pytest

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import commands
 import models
 from domain import audit
-from views import register_blueprints
+from views import limits, register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
 from views.rendering import register_template_helpers
@@ -86,6 +86,8 @@ def create_app(config=None):
         # the client's address and scheme; 0 believes no X-Forwarded-* header at all.
         TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         DEMO_MODE=os.environ.get("TAWASUL_DEMO") == "1",
+        # Shared store for the action limits (and the job queue): redis://host:port/db; unset keeps them in process.
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
         # The whole body; each file is cut at its own limit while the form is read (views/uploads.py).
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
@@ -166,6 +168,7 @@ def create_app(config=None):
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    limits.init_app(app)
     register_template_helpers(app)
     register_blueprints(app)
     register_error_handlers(app)

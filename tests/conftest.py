@@ -14,6 +14,7 @@ from tests.helpers.accounts import DEMO, sign_in
 from tests.helpers.database import TEST_DATABASE_URL, run_in
 from tests.helpers.messaging import expected_due
 from tests.helpers.pages import PortalClient
+from views import limits
 
 # The instants a test marked ``clock`` runs at, in UTC: both sides of Riyadh's
 # midnight (21:00 UTC) and of UTC's, on the night from Wednesday 17 February 2027
@@ -117,6 +118,7 @@ def reset_data():
 def app(base_app):
     with base_app.app_context(), models.db.connection_context():
         reset_data()
+        limits.reset()
     return base_app
 
 

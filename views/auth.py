@@ -1,6 +1,6 @@
 """Signing in with an ID and password, then a one-time code; signing out."""
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, ValidationError
 from domain import accounts
 from domain.identity import national_id_problem, normalize_digits
 from models import User
+from views import limits
 from views.access import home_for
 from views.rendering import safe_next
 
@@ -133,6 +134,10 @@ def resend():
         return redirect(url_for("auth.login", expired=1), 303)
     if accounts.seconds_since(challenge.created_at) < RESEND_AFTER_SECONDS:
         return redirect(url_for("auth.verify", wait=1), 303)
+    seconds = limits.wait_for("resend_code", account=f"user:{challenge.user_id}")
+    if seconds:
+        flash(limits.wait_message(seconds), "error")
+        return redirect(url_for("auth.verify"), 303)
     fresh = accounts.start_challenge(challenge.user)
     session["challenge"] = fresh.token
     return redirect(url_for("auth.verify", resent=1), 303)

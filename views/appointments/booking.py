@@ -8,6 +8,7 @@ from domain.dates import now_riyadh
 from domain.errors import Refused
 from domain.tokens import already_submitted, new_token, valid_token
 from models import Appointment, Role
+from views import limits
 from views.access import roles_required
 from views.appointments import bp, own_appointment_or_404, partial_step, show_link
 from views.rendering import redirect_after_post, render_page_or_partial
@@ -65,6 +66,10 @@ def confirm():
     if state.reached != "review":
         status = 409 if state.errors.get("time") else 422
         return render_template("appointments/book.html", state=state, step=None, active=None), status
+    seconds = limits.wait_for("booking")
+    if seconds:
+        flash(limits.wait_message(seconds), "error")
+        return render_template("appointments/book.html", state=state, step=None, active=None), 429
     try:
         appointment = booking.confirm_booking(state, token=token, link=show_link)
     except Refused as refused:

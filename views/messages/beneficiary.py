@@ -13,6 +13,7 @@ from domain import requests as pipeline
 from domain.errors import Conflict, Refused
 from domain.tokens import new_token, valid_token
 from models import RequestStatus, Role, ServiceRequest
+from views import limits
 from views.access import login_required, roles_required
 from views.messages import agent_link, beneficiary_link, bp, may_see_files, own_request, valid_reference
 from views.messages.forms import ReplyForm, RequestForm
@@ -103,6 +104,10 @@ def new():
     form.attachments.errors.extend(_file_problem(problem) for problem in problems)
     if form.errors or form.form_errors:
         return _render_request_form(form, 422, files_dropped=bool(uploads))
+    seconds = limits.wait_for("new_request")
+    if seconds:
+        form.form_errors.append(limits.wait_message(seconds))
+        return _render_request_form(form, 429, files_dropped=bool(uploads))
     try:
         service_request = pipeline.submit(
             g.user, sector, service, form.subject.data, form.body.data, files, token, link=beneficiary_link
@@ -198,6 +203,10 @@ def reply(reference):
         return _render_request(service_request, form, 409)
     if not form.validate_on_submit():
         return _render_request(service_request, form, 422)
+    seconds = limits.wait_for("reply")
+    if seconds:
+        form.form_errors.append(limits.wait_message(seconds))
+        return _render_request(service_request, form, 429)
     try:
         pipeline.beneficiary_reply(service_request, g.user, form.body.data, link=agent_link)
     except Refused as refusal:

@@ -6,6 +6,7 @@ from flask_babel import _
 from domain import requests as pipeline
 from domain.errors import Conflict, Refused
 from models import RequestStatus, Role, Service
+from views import limits
 from views.access import roles_required
 from views.messages import beneficiary_link, bp, sector_request
 from views.messages.forms import StaffReplyForm, StatusForm, TakeForm, status_choices
@@ -132,6 +133,10 @@ def agent_reply(reference):
     form = StaffReplyForm()
     if not form.validate_on_submit():
         return _render_workspace(service_request, 422, reply_form=form)
+    seconds = limits.wait_for("staff_reply")
+    if seconds:
+        form.body.errors = [limits.wait_message(seconds)]
+        return _render_workspace(service_request, 429, reply_form=form)
     try:
         service_request = pipeline.staff_reply(
             service_request, form.version.data, g.user, form.body.data, form.reply_status.data, link=beneficiary_link
