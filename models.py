@@ -222,6 +222,8 @@ class User(BaseModel):
     created_at = DateTimeField(default=utcnow)
     # A deactivated account cannot sign in and its sessions end at once.
     active = BooleanField(default=True)
+    # Grows with every change made in «الإدارة», so two admins cannot overwrite each other.
+    version = IntegerField(default=1)
 
     @property
     def name(self):
@@ -261,6 +263,8 @@ class LoginChallenge(BaseModel):
     expires_at = DateTimeField()
     attempts = IntegerField(default=0)
     used = BooleanField(default=False)
+    # "sign_in" after a right password, "new_password" to set a forgotten or reset one.
+    purpose = CharField(max_length=16, default="sign_in")
 
 
 class SignInThrottle(BaseModel):

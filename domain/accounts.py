@@ -3,9 +3,11 @@
 import hashlib
 import hmac
 import math
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -169,7 +171,10 @@ def _code_digest(token, code):
     return hmac.new(key, f"{token}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def start_challenge(user: User) -> LoginChallenge:
+SIGN_IN, NEW_PASSWORD = "sign_in", "new_password"
+
+
+def start_challenge(user: User, purpose: str = SIGN_IN) -> LoginChallenge:
     """Create a one-time code for `user` and send it by SMS; return the challenge.
 
     Any earlier code of the person stops working.
@@ -184,16 +189,17 @@ def start_challenge(user: User) -> LoginChallenge:
         user=user,
         code_hash=_code_digest(token, code),
         expires_at=utcnow() + timedelta(minutes=current_app.config["OTP_TTL_MINUTES"]),
+        purpose=purpose,
     )
     send_sms(user.phone, gettext("Your Tawasul verification code is %(code)s", code=code))
     return challenge
 
 
-def open_challenge(token: str | None) -> LoginChallenge | None:
-    """The unused, unexpired challenge with this token, or None."""
+def open_challenge(token: str | None, purpose: str = SIGN_IN) -> LoginChallenge | None:
+    """The unused, unexpired challenge with this token and purpose, or None."""
     if not token:
         return None
-    challenge = LoginChallenge.get_or_none(LoginChallenge.token == token)
+    challenge = LoginChallenge.get_or_none((LoginChallenge.token == token) & (LoginChallenge.purpose == purpose))
     if challenge is None or challenge.used or challenge.expires_at < utcnow():
         return None
     if challenge.attempts >= current_app.config["OTP_MAX_ATTEMPTS"]:
@@ -233,6 +239,62 @@ def check_code(challenge: LoginChallenge, code: str) -> bool:
         .execute()
     )
     return claimed == 1
+
+
+# --- New passwords --------------------------------------------------------
+
+MIN_PASSWORD_LENGTH = 8
+COMMON_PASSWORDS_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "common_passwords.txt")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    with open(COMMON_PASSWORDS_PATH, encoding="utf-8") as handle:
+        return frozenset(line.strip().lower() for line in handle if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, national_id: str) -> str | None:
+    """Why a new password is refused ("short", "common", "id"), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return "short"
+    if password.lower() in common_passwords() or len(set(password)) < 3:
+        return "common"
+    if national_id and national_id in password:
+        return "id"
+    return None
+
+
+def start_new_password(national_id: str) -> str:
+    """Send a code for a new password when the ID has an active account; return a token either way.
+
+    The token of an unknown ID opens no challenge, so the page that follows
+    looks the same whether or not the ID exists.
+    """
+    user = User.get_or_none((User.national_id == national_id) & (User.active == True))  # noqa: E712
+    if user is None:
+        return secrets.token_urlsafe(24)
+    return start_challenge(user, NEW_PASSWORD).token
+
+
+def set_password(user: User, password: str) -> None:
+    """Keep the new password and end every session of the account (a thief's included)."""
+    with db.atomic():
+        User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+        UserSession.delete().where(UserSession.user == user.id).execute()
+
+
+def unusable_password() -> str:
+    """A password nobody knows: the account waits for its owner to set one by code."""
+    return secrets.token_urlsafe(32)
+
+
+def invalidate_password(user: User) -> None:
+    """Make the current password useless and end every session; the person sets a new one by code."""
+    set_password(user, unusable_password())
+
+
+def end_sessions(user: User) -> None:
+    UserSession.delete().where(UserSession.user == user.id).execute()
 
 
 # --- Sessions ------------------------------------------------------------
@@ -292,5 +354,5 @@ def deactivate(user: User) -> None:
     """Stop an account: it cannot sign in and every browser signed in with it is signed out now."""
     with db.atomic():
         User.update(active=False).where(User.id == user.id).execute()
-        UserSession.delete().where(UserSession.user == user.id).execute()
+        end_sessions(user)
     user.active = False

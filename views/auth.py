@@ -1,11 +1,11 @@
 """Signing in with an ID and password, then a one-time code; signing out."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from domain import accounts
 from domain.identity import national_id_problem, normalize_digits
@@ -39,6 +39,37 @@ class LoginForm(FlaskForm):
         validators=[valid_national_id],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class ForgotForm(FlaskForm):
+    national_id = StringField(
+        _l("National ID or iqama number"),
+        filters=[normalize_digits],
+        validators=[valid_national_id],
+    )
+
+
+PASSWORD_PROBLEMS = {
+    "short": _l("The password must be at least 8 characters."),
+    "common": _l("This password is too easy to guess. Choose a less common one."),
+    "id": _l("The password must not contain your ID number."),
+}
+
+
+class NewPasswordForm(FlaskForm):
+    code = StringField(
+        _l("Verification code"),
+        filters=[normalize_digits],
+        validators=[DataRequired(_l("Enter the verification code sent to your phone."))],
+    )
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+    )
 
 
 class CodeForm(FlaskForm):
@@ -152,3 +183,64 @@ def logout():
     if lang:
         session["lang"] = lang
     return redirect(url_for("auth.login"), 303)
+
+
+# --- A new password («نسيت كلمة المرور», or after «الإدارة» reset it) -------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for the ID; send a code to its registered phone. The answer never says whether the ID exists."""
+    form = ForgotForm()
+    status, headers = 200, {}
+    if form.validate_on_submit():
+        national_id = form.national_id.data
+        seconds = accounts.admit_password(national_id, client_address())
+        if seconds:
+            form.form_errors.append(wait_message(seconds))
+            status, headers = 429, {"Retry-After": str(seconds)}
+        else:
+            session["new_password"] = accounts.start_new_password(national_id)
+            session.pop("new_password_tries", None)
+            return redirect(url_for("auth.new_password"), 303)
+    elif form.errors:
+        status = 422
+    return render_template("auth/forgot.html", form=form), status, headers
+
+
+@bp.route("/password/new", methods=["GET", "POST"])
+def new_password():
+    """The code from the SMS and the new password; every session of the account ends."""
+    token = session.get("new_password")
+    if not token:
+        return redirect(url_for("auth.forgot_password"), 303)
+    challenge = accounts.open_challenge(token, accounts.NEW_PASSWORD)
+    form = NewPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        problem = accounts.password_problem(form.password.data, challenge.user.national_id if challenge else "")
+        if problem:
+            form.password.errors.append(str(PASSWORD_PROBLEMS[problem]))
+            status = 422
+        elif challenge is None or not accounts.check_code(challenge, form.code.data):
+            # An unknown ID has no challenge: it is answered exactly like a wrong code, tries included.
+            tries = session.get("new_password_tries", 0) + 1
+            session["new_password_tries"] = tries
+            spent = challenge is not None and accounts.open_challenge(token, accounts.NEW_PASSWORD) is None
+            if spent or tries >= current_app.config["OTP_MAX_ATTEMPTS"]:
+                session.pop("new_password", None)
+                session.pop("new_password_tries", None)
+                return redirect(url_for("auth.forgot_password", expired=1), 303)
+            form.code.errors.append(_("The verification code is not correct."))
+            status = 422
+        else:
+            accounts.set_password(challenge.user, form.password.data)
+            session.pop("new_password", None)
+            session.pop("new_password_tries", None)
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"), 303)
+    elif form.errors:
+        status = 422
+    form.code.data = ""
+    form.password.data = form.confirm.data = ""
+    return render_template("auth/new_password.html", form=form), status

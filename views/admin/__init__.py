@@ -1,4 +1,4 @@
-"""The administrator's overview."""
+"""«الإدارة»: the administrator's overview and the staff accounts."""
 
 from flask import Blueprint, render_template
 from peewee import fn
@@ -19,3 +19,6 @@ def index():
         role_counts=[(role, counts.get(role, 0)) for role in Role.ALL],
         request_count=ServiceRequest.select().count(),
     )
+
+
+from views.admin import staff  # noqa: E402,F401 - registers the staff routes on bp

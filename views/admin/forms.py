@@ -1,0 +1,59 @@
+"""The forms of «الإدارة»."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from domain.identity import national_id_problem, normalize_digits
+from views.messages.forms import clean_text
+
+ID_PROBLEMS = {
+    "empty": _l("Enter the national ID or iqama number."),
+    "format": _l("The ID or iqama number must be 10 digits."),
+    "prefix": _l("The ID must start with 1 (citizen) or 2 (resident)."),
+    "checksum": _l("This ID or iqama number is not valid. Check the digits."),
+}
+
+
+def valid_national_id(form, field):
+    problem = national_id_problem(field.data)
+    if problem:
+        raise ValidationError(str(ID_PROBLEMS[problem]))
+
+
+class ScopeForm(FlaskForm):
+    role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role."))])
+    sector = SelectField(_l("Sector (agents)"), validate_choice=False)
+    branch = SelectField(_l("Branch (desks)"), validate_choice=False)
+    version = HiddenField()
+
+
+class StaffForm(ScopeForm):
+    national_id = StringField(
+        _l("National ID or iqama number"), filters=[normalize_digits], validators=[valid_national_id]
+    )
+    name_ar = StringField(
+        _l("Name in Arabic"),
+        filters=[clean_text],
+        validators=[DataRequired(_l("Enter the name in Arabic.")), Length(max=200)],
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        filters=[clean_text],
+        validators=[DataRequired(_l("Enter the name in English.")), Length(max=200)],
+    )
+    phone = StringField(
+        _l("Mobile number"),
+        filters=[normalize_digits],
+        validators=[Regexp(r"^05\d{8}$", message=_l("Enter a Saudi mobile number of 10 digits starting with 05."))],
+    )
+    email = EmailField(
+        _l("E-mail (optional)"),
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address like name@example.sa.")),
+        ],
+    )
