@@ -10,7 +10,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
 TEST_PACKAGES := chromium poppler-utils
 PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
+.PHONY: run serve worker test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
 
 run: install
 	TAWASUL_DEMO=1 $(FLASK) db upgrade
@@ -25,6 +25,11 @@ serve: install
 	DATABASE_POOL_SIZE=$(THREADS) $(VENV)/bin/gunicorn 'app:create_app()' \
 		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
 		--bind $${BIND:-127.0.0.1:8000} --access-logfile - --graceful-timeout 20
+
+# The consumer of background work (huey): SMS and e-mail, reminders, the desk's day of slips.
+WORKER_THREADS ?= 4
+worker: install
+	$(VENV)/bin/huey_consumer worker.huey --workers $(WORKER_THREADS) --worker-type thread
 
 test: install-test
 	TEST_DATABASE_URL= $(PY) -m pytest

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
 import models
+import worker
 from views import register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
@@ -76,6 +77,11 @@ def create_app(config=None):
         OTP_TTL_MINUTES=5,
         OTP_MAX_ATTEMPTS=3,
         NOTIFIER_TRANSPORT="outbox",
+        # The queue of background work: Redis when REDIS_URL is set, else a SQLite file in the instance folder.
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        HUEY_FILE=os.environ.get("HUEY_FILE", os.path.join(app.instance_path, "huey.db")),
+        # Run every task at once, in the enqueuing process (tests).
+        HUEY_IMMEDIATE=False,
         REQUEST_HOLIDAYS=(),
         DELIVERY_FEE_SAR=35,
         DELIVERY_MAX_ATTEMPTS=3,
@@ -91,6 +97,7 @@ def create_app(config=None):
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     models.bind_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+    worker.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -82,6 +82,9 @@ def base_app(database_url, tmp_path_factory):
             # Enough kept connections for the booking race's fifty threads, each holding one at once.
             "DATABASE_POOL_SIZE": 64,
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+            # Tasks run at once, in the test's own process, so their effects can be asserted.
+            "HUEY_IMMEDIATE": True,
+            "HUEY_FILE": str(tmp_path_factory.mktemp("queue") / "huey.db"),
         }
     )
     with app.app_context(), models.db.connection_context():
