@@ -76,7 +76,16 @@ def create_app(config=None):
         LOGIN_LOCK_MINUTES=15,
         OTP_TTL_MINUTES=5,
         OTP_MAX_ATTEMPTS=3,
-        NOTIFIER_TRANSPORT="outbox",
+        # Outgoing SMS: "demo" keeps them for /dev/outbox; "gateway" posts them, signed, to SMS_GATEWAY_URL.
+        SMS_ADAPTER=os.environ.get("SMS_ADAPTER", "demo"),
+        SMS_GATEWAY_URL=os.environ.get("SMS_GATEWAY_URL", ""),
+        SMS_GATEWAY_SECRET=os.environ.get("SMS_GATEWAY_SECRET", ""),
+        SMS_GATEWAY_TIMEOUT=float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10")),
+        # A message is tried this many times, OUTBOX_RETRY_SECONDS apart and doubling, then marked failed.
+        OUTBOX_MAX_ATTEMPTS=5,
+        OUTBOX_RETRY_SECONDS=30,
+        # Pending and untried this long: enqueued again by the sweep.
+        OUTBOX_SWEEP_MINUTES=15,
         # The queue of background work: Redis when REDIS_URL is set, else a SQLite file in the instance folder.
         REDIS_URL=os.environ.get("REDIS_URL", ""),
         HUEY_FILE=os.environ.get("HUEY_FILE", os.path.join(app.instance_path, "huey.db")),

@@ -13,7 +13,7 @@ from peewee import fn
 
 from domain.identity import normalize_digits
 from domain.notifier import send_sms
-from models import LoginChallenge, LoginFailure, Notification, User, UserSession, utcnow
+from models import LoginChallenge, LoginFailure, Notification, User, UserSession, utcnow, write_transaction
 
 password_hasher = PasswordHasher()
 
@@ -80,16 +80,18 @@ def start_challenge(user: User) -> LoginChallenge:
     """
     code = f"{secrets.randbelow(10**6):06d}"
     token = secrets.token_urlsafe(24)
-    LoginChallenge.update(used=True).where(
-        (LoginChallenge.user == user) & (LoginChallenge.used == False)  # noqa: E712
-    ).execute()
-    challenge = LoginChallenge.create(
-        token=token,
-        user=user,
-        code_hash=_code_digest(token, code),
-        expires_at=utcnow() + timedelta(minutes=current_app.config["OTP_TTL_MINUTES"]),
-    )
-    send_sms(user.phone, gettext("Your Tawasul verification code is %(code)s", code=code))
+    # The challenge and its SMS in one transaction: the worker sends the code once both are saved.
+    with write_transaction():
+        LoginChallenge.update(used=True).where(
+            (LoginChallenge.user == user) & (LoginChallenge.used == False)  # noqa: E712
+        ).execute()
+        challenge = LoginChallenge.create(
+            token=token,
+            user=user,
+            code_hash=_code_digest(token, code),
+            expires_at=utcnow() + timedelta(minutes=current_app.config["OTP_TTL_MINUTES"]),
+        )
+        send_sms(user.phone, gettext("Your Tawasul verification code is %(code)s", code=code))
     return challenge
 
 

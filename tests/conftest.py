@@ -12,6 +12,7 @@ from domain.catalog import load_catalog
 from domain.demo import seed_demo
 from tests.helpers.accounts import DEMO, sign_in
 from tests.helpers.database import TEST_DATABASE_URL, run_in
+from tests.helpers.gateway import Gateway
 from tests.helpers.messaging import expected_due
 from tests.helpers.pages import PortalClient
 
@@ -85,6 +86,8 @@ def base_app(database_url, tmp_path_factory):
             # Tasks run at once, in the test's own process, so their effects can be asserted.
             "HUEY_IMMEDIATE": True,
             "HUEY_FILE": str(tmp_path_factory.mktemp("queue") / "huey.db"),
+            # A failed send is retried at once (a delayed retry would wait for a consumer's scheduler).
+            "OUTBOX_RETRY_SECONDS": 0,
         }
     )
     with app.app_context(), models.db.connection_context():
@@ -230,3 +233,18 @@ def data(app):
     yield Data(app)
     if not models.db.is_closed():
         models.db.close()
+
+
+GATEWAY_SECRET = "gateway-test-secret"
+
+
+@pytest.fixture
+def gateway(app, monkeypatch):
+    """A real HTTP server on the loopback as the SMS gateway, with the app's SMS sent to it."""
+    with Gateway() as server:
+        monkeypatch.setitem(app.config, "SMS_ADAPTER", "gateway")
+        monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", server.url)
+        monkeypatch.setitem(app.config, "SMS_GATEWAY_SECRET", GATEWAY_SECRET)
+        monkeypatch.setitem(app.config, "SMS_GATEWAY_TIMEOUT", 5)
+        server.secret = GATEWAY_SECRET
+        yield server
