@@ -118,11 +118,13 @@ def create_app(config=None):
             g.user = None
             return
         models.db.connect(reuse_if_open=True)
+        request.environ["tawasul.database_opened"] = True
         load_current_user()
 
     @app.teardown_request
     def close_database(exc):
-        if not models.db.is_closed():
+        # Only what this request opened: a task's request context (worker.public_request_context) borrows one.
+        if request.environ.get("tawasul.database_opened") and not models.db.is_closed():
             models.db.close()
 
     @app.after_request
