@@ -1,4 +1,4 @@
-# Tawasul: `make run` serves the demo portal, `make test` runs every test.
+# Tawasul: `make run` serves the demo portal with its worker, `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -15,9 +15,10 @@ PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 run: install
 	TAWASUL_DEMO=1 $(FLASK) db upgrade
 	TAWASUL_DEMO=1 $(FLASK) seed-demo
-	TAWASUL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	TAWASUL_DEMO=1 $(PY) scripts/run.py
 
 # Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy.
+# The worker runs beside it as a service of its own: `make worker`.
 WORKERS ?= $(shell nproc)
 THREADS ?= 8
 serve: install
