@@ -568,7 +568,35 @@ class AppointmentSlip(BaseModel):
         indexes = ((("appointment", "lang"), True),)
 
 
-APPOINTMENT_MODELS = [Slot, Appointment, AppointmentSlip]
+class PrintJobState:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PrintJob(BaseModel):
+    """The desk's print of a day's slips, rendered by the worker and kept for download."""
+
+    token = CharField(max_length=32, unique=True)
+    branch = ForeignKeyField(Branch, backref="print_jobs", on_delete="CASCADE")
+    requested_by = ForeignKeyField(User, backref="print_jobs", on_delete="CASCADE")
+    day = DateField()
+    lang = CharField(max_length=2)
+    state = CharField(max_length=8, default=PrintJobState.QUEUED)
+    total = IntegerField(default=0)
+    done = IntegerField(default=0)
+    error = TextField(default="")
+    pdf = BlobField(null=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+    finished_at = DateTimeField(null=True)
+
+    @property
+    def finished(self):
+        return self.state in (PrintJobState.DONE, PrintJobState.FAILED)
+
+
+APPOINTMENT_MODELS = [Slot, Appointment, AppointmentSlip, PrintJob]
 
 # --- Document delivery ---------------------------------------------------
 

@@ -9,9 +9,11 @@ cancelling, moving, attendance, and the kept slip.
 - ``booking``: the acts (book, cancel, reschedule, attendance) and the person's reads;
 - ``desk``: what the branch desk looks up;
 - ``slips``: the slip's PDF kept per version and language;
-- ``reminders``: the reminder of the day before, sent once.
+- ``reminders``: the reminder of the day before, sent once;
+- ``print_jobs``: the desk's print of a whole day, rendered by the worker.
 """
 
+from domain.appointments import print_jobs
 from domain.appointments.booking import (
     Link,
     active_appointment,
@@ -93,6 +95,7 @@ __all__ = [
     "other_branches_with_free_days",
     "own_appointment",
     "parse_day",
+    "print_jobs",
     "refuse",
     "regions_for",
     "remind_tomorrows_visits",
