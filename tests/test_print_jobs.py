@@ -75,6 +75,11 @@ def test_a_job_in_progress_polls_and_offers_a_plain_refresh_link(desk, app, in_a
     assert page.one("progress")["value"] == "20" and page.one("progress")["max"] == "45"
     assert page.one(f'#print-job a[href="{job_page}"]').get_text(strip=True) == "تحديث"
     assert desk.get(job_page + "/slips.pdf").status_code == 404
+    # Every slip rendered, the pages are being joined: it says so and still polls.
+    joining = models.PrintJob.update(done=45).where(models.PrintJob.token == token)
+    in_app(joining.execute)
+    panel = desk.page(job_page).one("#print-job")
+    assert "تُجمع الآن في ملف PDF واحد" in panel.get_text() and panel.has_attr("hx-trigger")
     # htmx gets the panel alone, and only htmx does.
     partial = desk.page(job_page, htmx=True)
     assert partial.html.lstrip().startswith("<div") and "<html" not in partial.html

@@ -68,14 +68,15 @@ def render_print_job(job_id):
         return
     try:
         with worker.public_request_context(), force_locale(job.lang):
-            slips = [slip_context(appointment) for appointment in booking.print_jobs.slips_to_print(job)]
-            booking.print_jobs.record_progress(job.id, 0, len(slips))
+            appointments = booking.print_jobs.slips_to_print(job)
+            booking.print_jobs.record_progress(job.id, 0, len(appointments))
             pdf = render_pdf_in_parts(
                 "pdf/appointment_slips.html",
                 "slips",
-                slips,
+                appointments,
                 SLIPS_PER_PART,
                 progress=lambda done, total: booking.print_jobs.record_progress(job.id, done, total),
+                prepare=slip_context,
                 day=job.day,
                 branch=job.branch,
             )
