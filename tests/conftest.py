@@ -248,3 +248,15 @@ def gateway(app, monkeypatch):
         monkeypatch.setitem(app.config, "SMS_GATEWAY_TIMEOUT", 5)
         server.secret = GATEWAY_SECRET
         yield server
+
+
+@pytest.fixture
+def real_queue(app, tmp_path):
+    """The queue as production has it (a SQLite file, tasks left for a worker), not immediate."""
+    from huey.storage import SqliteStorage
+
+    import worker
+
+    worker.huey.configure(SqliteStorage, False, filename=str(tmp_path / "huey.db"))
+    yield worker.huey
+    worker.init_app(app)

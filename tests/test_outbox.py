@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -110,3 +110,47 @@ def test_the_demo_sign_in_code_is_delivered_to_the_outbox_page(client, in_app):
     [row] = [tr for tr in outbox_page.select("tbody tr") if code in tr.get_text()]
     assert "أُرسلت" in row.get_text() or "Sent" in row.get_text()
     assert client.submit("/login/code", {"code": code}).status == 303
+
+
+def run_worker(queue):
+    """Run what is queued, as the consumer does, until the queue is empty."""
+    while (task := queue.dequeue()) is not None:
+        queue.execute(task)
+
+
+def test_a_worker_is_given_the_message_only_once_the_transaction_commits(db, real_queue):
+    with write_transaction():
+        notify(citizen(), "يصل بعد الحفظ")
+        assert real_queue.pending_count() == 0  # nothing a worker could look for before the commit
+    written = messages()
+    assert real_queue.pending_count() == len(written) > 0
+    assert {m.state for m in written} == {MessageState.PENDING}
+    run_worker(real_queue)
+    assert {m.state for m in messages()} == {MessageState.SENT}
+
+
+def test_a_rolled_back_change_leaves_the_queue_empty(db, real_queue):
+    with pytest.raises(RuntimeError), write_transaction():
+        notify(citizen(), "لن يُرسل")
+        raise RuntimeError("rolled back")
+    assert real_queue.pending_count() == 0 and messages() == []
+
+
+def test_a_failure_is_retried_by_the_worker_after_the_delay_not_at_once(db, real_queue, gateway, app, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_RETRY_SECONDS", 30)
+    gateway.statuses = [503]
+    with write_transaction():
+        notify(citizen(), "يصل في المحاولة الثانية")
+    before = datetime.now(UTC).replace(tzinfo=None)
+    run_worker(real_queue)
+    after = datetime.now(UTC).replace(tzinfo=None)
+    [sms] = [m for m in messages() if m.channel == "sms"]
+    assert (sms.state, sms.attempts, len(gateway.received)) == (MessageState.PENDING, 1, 1)
+    [retry] = real_queue.scheduled()
+    assert before + timedelta(seconds=30) <= retry.eta <= after + timedelta(seconds=30)
+    # Thirty seconds on, the scheduler hands the retry to a worker, and it goes through.
+    later = retry.eta + timedelta(seconds=1)
+    for task in real_queue.read_schedule(later):
+        real_queue.execute(task, timestamp=later)
+    assert OutboxMessage.get_by_id(sms.id).state == MessageState.SENT
+    assert len(gateway.received) == 2
