@@ -119,3 +119,46 @@ def test_a_failed_job_says_so_and_stops_polling(desk, app, in_app):
     assert not panel.has_attr("hx-trigger")
     assert "تعذّر تجهيز الإيصالات" in panel.select_one('[role="alert"]').get_text()
     assert desk.get(job_page + "/slips.pdf").status_code == 404
+
+
+def test_a_job_whose_enqueue_was_lost_is_enqueued_again_by_the_sweep(desk, app, in_app):
+    from datetime import timedelta
+
+    from views.appointments.print_jobs import requeue_lost_print_jobs
+
+    with app.app_context():
+        booked_today(in_db(make_beneficiary, 1), "08:00")
+    lost = in_app(
+        lambda: models.PrintJob.create(
+            token="lost-job",
+            branch=branch("passports_riyadh_north"),
+            requested_by=user("desk"),
+            day=today(),
+            lang="ar",
+            created_at=models.utcnow() - timedelta(minutes=10),
+        )
+    )
+    fresh = in_app(
+        lambda: models.PrintJob.create(
+            token="fresh-job", branch=lost.branch_id, requested_by=lost.requested_by_id, day=today(), lang="ar"
+        )
+    )
+    assert in_app(requeue_lost_print_jobs.call_local) == 1
+    assert in_app(lambda: models.PrintJob.get_by_id(lost.id).state) == "done"
+    assert in_app(lambda: models.PrintJob.get_by_id(fresh.id).state) == "queued"
+    assert desk.get("/desk/print-jobs/lost-job/slips.pdf").status_code == 200
+
+
+def test_jobs_of_two_days_ago_are_deleted_with_their_pdf(desk, app, in_app):
+    from datetime import timedelta
+
+    from views.appointments.print_jobs import forget_old_print_jobs
+
+    job_page = start(desk)
+    token = job_page.rsplit("/", 1)[-1]
+    old = models.PrintJob.update(created_at=models.utcnow() - timedelta(days=3)).where(models.PrintJob.token == token)
+    in_app(old.execute)
+    recent_page = start(desk)
+    assert in_app(forget_old_print_jobs.call_local) == 1
+    assert desk.get(job_page).status_code == 404
+    assert desk.get(recent_page).status_code == 200

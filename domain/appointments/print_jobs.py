@@ -62,6 +62,13 @@ def fail(job_id: int, error: str) -> None:
     _update(job_id, state=PrintJobState.FAILED, error=error[:500], finished_at=utcnow())
 
 
+def stale_queued(older_than: timedelta = timedelta(minutes=5)) -> list[int]:
+    """Jobs still queued after ``older_than``: their enqueue was lost (the queue was down at the time)."""
+    since = utcnow() - older_than
+    query = PrintJob.select(PrintJob.id).where((PrintJob.state == PrintJobState.QUEUED) & (PrintJob.created_at < since))
+    return [row.id for row in query]
+
+
 def forget_old_print_jobs(older_than: timedelta = timedelta(days=2)) -> int:
     """Delete the jobs (and their PDFs) made before ``older_than``; return how many."""
     with write_transaction():

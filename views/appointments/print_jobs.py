@@ -91,3 +91,12 @@ def render_print_job(job_id):
 def forget_old_print_jobs():
     """Every night, delete the print jobs (and their PDFs) of two days ago and before."""
     return booking.print_jobs.forget_old_print_jobs()
+
+
+@worker.periodic_task(crontab(minute="*/5"))
+def requeue_lost_print_jobs():
+    """Every five minutes, enqueue again the jobs whose enqueue was lost."""
+    lost = booking.print_jobs.stale_queued()
+    for job_id in lost:
+        render_print_job(job_id)
+    return len(lost)
