@@ -1,4 +1,4 @@
-# Tawasul: `make run` serves the demo portal, `make test` runs every test.
+# Tawasul: `make run` serves the demo portal with its worker, `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,14 +10,15 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
 TEST_PACKAGES := chromium poppler-utils
 PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve serve-settings test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
+.PHONY: run serve serve-settings worker test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
 
 run: install
 	TAWASUL_DEMO=1 $(FLASK) db upgrade
 	TAWASUL_DEMO=1 $(FLASK) seed-demo
-	TAWASUL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	TAWASUL_DEMO=1 $(PY) scripts/run.py
 
 # Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy.
+# The worker runs beside it as a service of its own: `make worker`.
 WORKERS ?= $(shell nproc)
 THREADS ?= 8
 serve: serve-settings install
@@ -32,6 +33,10 @@ serve-settings:
 		echo "make serve: set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the $(WORKERS) workers share their limits, or WORKERS=1." >&2; \
 		exit 2; \
 	fi
+# The consumer of background work (huey): SMS and e-mail, reminders, the desk's day of slips.
+WORKER_THREADS ?= 4
+worker: install
+	$(VENV)/bin/huey_consumer worker.huey --workers $(WORKER_THREADS) --worker-type thread
 
 test: install-test
 	TEST_DATABASE_URL= $(PY) -m pytest

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
 import models
+import worker
 from domain import audit
 from views import limits, register_blueprints
 from views.access import load_current_user
@@ -86,8 +87,6 @@ def create_app(config=None):
         # the client's address and scheme; 0 believes no X-Forwarded-* header at all.
         TRUSTED_PROXY_HOPS=int(os.environ.get("TRUSTED_PROXY_HOPS", "0")),
         DEMO_MODE=os.environ.get("TAWASUL_DEMO") == "1",
-        # Shared store for the action limits (and the job queue): redis://host:port/db; unset keeps them in process.
-        REDIS_URL=os.environ.get("REDIS_URL", ""),
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
         # The whole body; each file is cut at its own limit while the form is read (views/uploads.py).
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
@@ -116,7 +115,22 @@ def create_app(config=None):
         OTP_MAX_ATTEMPTS=3,
         OTP_FREE_ATTEMPTS=9,
         OTP_WAIT_SECONDS=60,
-        NOTIFIER_TRANSPORT="outbox",
+        # Outgoing SMS: "demo" keeps them for /dev/outbox; "gateway" posts them, signed, to SMS_GATEWAY_URL.
+        SMS_ADAPTER=os.environ.get("SMS_ADAPTER", "demo"),
+        SMS_GATEWAY_URL=os.environ.get("SMS_GATEWAY_URL", ""),
+        SMS_GATEWAY_SECRET=os.environ.get("SMS_GATEWAY_SECRET", ""),
+        SMS_GATEWAY_TIMEOUT=float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10")),
+        # A message is tried this many times, OUTBOX_RETRY_SECONDS apart and doubling, then marked failed.
+        OUTBOX_MAX_ATTEMPTS=5,
+        OUTBOX_RETRY_SECONDS=30,
+        # Pending and untried this long: enqueued again by the sweep.
+        OUTBOX_SWEEP_MINUTES=15,
+        # The shared store of the job queue and the action limits: redis://host:port/db. Unset, the queue
+        # is a SQLite file in the instance folder and the limits are counted in process.
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        HUEY_FILE=os.environ.get("HUEY_FILE", os.path.join(app.instance_path, "huey.db")),
+        # Run every task at once, in the enqueuing process (tests).
+        HUEY_IMMEDIATE=False,
         REQUEST_HOLIDAYS=(),
         DELIVERY_FEE_SAR=35,
         DELIVERY_MAX_ATTEMPTS=3,
@@ -136,6 +150,7 @@ def create_app(config=None):
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     models.bind_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+    worker.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -148,11 +163,13 @@ def create_app(config=None):
             g.user = None
             return
         models.db.connect(reuse_if_open=True)
+        request.environ["tawasul.database_opened"] = True
         load_current_user()
 
     @app.teardown_request
     def close_database(exc):
-        if not models.db.is_closed():
+        # Only what this request opened: a task's request context (worker.public_request_context) borrows one.
+        if request.environ.get("tawasul.database_opened") and not models.db.is_closed():
             models.db.close()
 
     @app.after_request

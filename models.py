@@ -4,6 +4,8 @@ The database is a proxy bound by the application factory, so the same models
 serve the embedded SQLite file and PostgreSQL.
 """
 
+import logging
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -27,6 +29,7 @@ from peewee import (
 from playhouse.db_url import connect
 
 db = DatabaseProxy()
+logger = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -69,19 +72,53 @@ def is_sqlite():
     return isinstance(db.obj, SqliteDatabase)
 
 
+# What to do once the thread's outermost write transaction commits (enqueue a message, a job).
+_after_commit = threading.local()
+
+
+def after_commit(callback):
+    """Call ``callback`` once the open write transaction commits, never if it rolls back.
+
+    With no transaction open the row is already committed, so it is called at once.
+    """
+    if not db.in_transaction():
+        _run_safely(callback)
+        return
+    _after_commit.__dict__.setdefault("callbacks", []).append(callback)
+
+
+def _run_safely(callback):
+    # The change is committed whatever happens here; what was not enqueued the sweep finds later.
+    try:
+        callback()
+    except Exception:
+        logger.exception("an after-commit callback failed")
+
+
 @contextmanager
 def write_transaction():
     """Open a transaction that will write after reading.
 
     SQLite upgrades a deferred read transaction to a write lock too late to
     wait for it (SQLITE_BUSY); taking the lock up front makes writers queue.
+    Callbacks registered with ``after_commit`` run once the outermost one commits.
     """
-    if is_sqlite():
-        with db.atomic("IMMEDIATE") as txn:
-            yield txn
-    else:
-        with db.atomic() as txn:
-            yield txn
+    outermost = not db.in_transaction()
+    try:
+        if is_sqlite():
+            with db.atomic("IMMEDIATE") as txn:
+                yield txn
+        else:
+            with db.atomic() as txn:
+                yield txn
+    except BaseException:
+        if outermost:
+            _after_commit.callbacks = []
+        raise
+    if outermost:
+        callbacks, _after_commit.callbacks = getattr(_after_commit, "callbacks", []), []
+        for callback in callbacks:
+            _run_safely(callback)
 
 
 def utcnow():
@@ -299,14 +336,33 @@ class AuditEntry(BaseModel):
         indexes = ((("subject_kind", "subject"), False),)
 
 
+class MessageState:
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class OutboxMessage(BaseModel):
-    """An SMS or e-mail as the default notifier transport keeps it."""
+    """An SMS or e-mail to send, written in the transaction of the change it tells of.
+
+    The worker sends it through an adapter (``domain.outbox``) after that
+    transaction commits, and retries until it is sent or has failed too often.
+    """
 
     channel = CharField(max_length=8)
     recipient = CharField(max_length=254)
     subject = CharField(max_length=200, default="")
     body = TextField()
     created_at = DateTimeField(default=utcnow, index=True)
+    state = CharField(max_length=8, default=MessageState.PENDING)
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    tried_at = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        # The sweep's question: what is still pending, oldest first.
+        indexes = ((("state", "created_at"), False),)
 
 
 class Notification(BaseModel):
@@ -529,6 +585,8 @@ class Appointment(BaseModel):
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    # When the reminder of the day before was sent; set once, so nobody is reminded twice.
+    reminded_at = DateTimeField(null=True)
 
     @property
     def is_active(self):
@@ -547,7 +605,35 @@ class AppointmentSlip(BaseModel):
         indexes = ((("appointment", "lang"), True),)
 
 
-APPOINTMENT_MODELS = [Slot, Appointment, AppointmentSlip]
+class PrintJobState:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PrintJob(BaseModel):
+    """The desk's print of a day's slips, rendered by the worker and kept for download."""
+
+    token = CharField(max_length=32, unique=True)
+    branch = ForeignKeyField(Branch, backref="print_jobs", on_delete="CASCADE")
+    requested_by = ForeignKeyField(User, backref="print_jobs", on_delete="CASCADE")
+    day = DateField()
+    lang = CharField(max_length=2)
+    state = CharField(max_length=8, default=PrintJobState.QUEUED)
+    total = IntegerField(default=0)
+    done = IntegerField(default=0)
+    error = TextField(default="")
+    pdf = BlobField(null=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+    finished_at = DateTimeField(null=True)
+
+    @property
+    def finished(self):
+        return self.state in (PrintJobState.DONE, PrintJobState.FAILED)
+
+
+APPOINTMENT_MODELS = [Slot, Appointment, AppointmentSlip, PrintJob]
 
 # --- Document delivery ---------------------------------------------------
 

@@ -17,7 +17,7 @@ from peewee import Case, fn
 
 from domain.identity import normalize_digits
 from domain.notifier import send_sms
-from models import LoginChallenge, Notification, Role, SignInThrottle, User, UserSession, db, utcnow
+from models import LoginChallenge, Notification, Role, SignInThrottle, User, UserSession, utcnow, write_transaction
 
 password_hasher = PasswordHasher()
 
@@ -181,17 +181,19 @@ def start_challenge(user: User, purpose: str = SIGN_IN) -> LoginChallenge:
     """
     code = f"{secrets.randbelow(10**6):06d}"
     token = secrets.token_urlsafe(24)
-    LoginChallenge.update(used=True).where(
-        (LoginChallenge.user == user) & (LoginChallenge.used == False)  # noqa: E712
-    ).execute()
-    challenge = LoginChallenge.create(
-        token=token,
-        user=user,
-        code_hash=_code_digest(token, code),
-        expires_at=utcnow() + timedelta(minutes=current_app.config["OTP_TTL_MINUTES"]),
-        purpose=purpose,
-    )
-    send_sms(user.phone, gettext("Your Tawasul verification code is %(code)s", code=code))
+    # The challenge and its SMS in one transaction: the worker sends the code once both are saved.
+    with write_transaction():
+        LoginChallenge.update(used=True).where(
+            (LoginChallenge.user == user) & (LoginChallenge.used == False)  # noqa: E712
+        ).execute()
+        challenge = LoginChallenge.create(
+            token=token,
+            user=user,
+            code_hash=_code_digest(token, code),
+            expires_at=utcnow() + timedelta(minutes=current_app.config["OTP_TTL_MINUTES"]),
+            purpose=purpose,
+        )
+        send_sms(user.phone, gettext("Your Tawasul verification code is %(code)s", code=code))
     return challenge
 
 
@@ -278,7 +280,7 @@ def start_new_password(national_id: str) -> str:
 
 def set_password(user: User, password: str) -> None:
     """Keep the new password and end every session of the account (a thief's included)."""
-    with db.atomic():
+    with write_transaction():
         User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
         UserSession.delete().where(UserSession.user == user.id).execute()
 
@@ -352,7 +354,7 @@ def user_for_session(token: str | None) -> User | None:
 
 def deactivate(user: User) -> None:
     """Stop an account: it cannot sign in and every browser signed in with it is signed out now."""
-    with db.atomic():
+    with write_transaction():
         User.update(active=False).where(User.id == user.id).execute()
         end_sessions(user)
     user.active = False

@@ -1,36 +1,23 @@
 """One notifier for SMS, e-mail and the portal's own notifications.
 
-The transport is pluggable (``NOTIFIER_TRANSPORT``); the default keeps every
-message in the outbox table, which is what a demo reads its one-time code from.
+Everything is written in the caller's transaction: the portal notification,
+and the SMS and e-mail as pending rows that the worker sends once that
+transaction has committed (``domain.outbox``).
 """
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
-from models import Notification, OutboxMessage, User, utcnow
-
-
-class OutboxTransport:
-    """Keep messages in the database instead of sending them."""
-
-    def send(self, channel, recipient, subject, body):
-        OutboxMessage.create(channel=channel, recipient=recipient, subject=subject, body=body)
-
-
-TRANSPORTS = {"outbox": OutboxTransport}
-
-
-def transport():
-    return TRANSPORTS[current_app.config["NOTIFIER_TRANSPORT"]]()
+from domain.outbox import queue_message
+from models import Notification, User, utcnow
 
 
 def send_sms(phone: str, body: str) -> None:
-    transport().send("sms", phone, "", body)
+    queue_message("sms", phone, "", body)
 
 
 def send_email(address: str, subject: str, body: str) -> None:
-    transport().send("email", address, subject, body)
+    queue_message("email", address, subject, body)
 
 
 def notify(user: User, message: LazyString, link: str = "") -> None:

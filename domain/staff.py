@@ -14,7 +14,7 @@ from peewee import IntegrityError
 from domain import accounts, audit
 from domain.errors import Conflict, Refused
 from domain.notifier import send_sms
-from models import Branch, Role, Sector, User, db
+from models import Branch, Role, Sector, User, write_transaction
 
 STAFF_ROLES = (Role.AGENT, Role.DESK, Role.OFFICER, Role.ADMIN)
 
@@ -81,7 +81,7 @@ def open_account(
     """Open a staff account with no usable password; the person sets one by code."""
     scope = scope.checked()
     try:
-        with db.atomic():
+        with write_transaction():
             user = User.create(
                 national_id=national_id,
                 name_ar=name_ar,
@@ -123,7 +123,7 @@ def _guarded(user: User, version, **changes) -> User:
 def rescope(admin: User, user: User, version, scope: Scope) -> User:
     """Give the account another role, sector or branch."""
     scope = scope.checked()
-    with db.atomic():
+    with write_transaction():
         if user.role == Role.ADMIN and scope.role != Role.ADMIN and user.active and not _other_active_admins(user):
             raise Refused(LAST_ADMIN, code="last_admin")
         before = scope_of(user).describe()
@@ -134,7 +134,7 @@ def rescope(admin: User, user: User, version, scope: Scope) -> User:
 
 def deactivate(admin: User, user: User, version) -> User:
     """Stop the account: it cannot sign in and its sessions end now."""
-    with db.atomic():
+    with write_transaction():
         if user.role == Role.ADMIN and not _other_active_admins(user):
             raise Refused(LAST_ADMIN, code="last_admin")
         changed = _guarded(user, version, active=False)
@@ -144,7 +144,7 @@ def deactivate(admin: User, user: User, version) -> User:
 
 
 def reactivate(admin: User, user: User, version) -> User:
-    with db.atomic():
+    with write_transaction():
         changed = _guarded(user, version, active=True)
         audit.record(admin, "staff.reactivate", "user", user.national_id, "inactive", "active")
     return changed
@@ -152,7 +152,7 @@ def reactivate(admin: User, user: User, version) -> User:
 
 def reset_password(admin: User, user: User, version, password_link: str) -> User:
     """End the account's password and sessions; the person sets a new one with a code to their phone."""
-    with db.atomic():
+    with write_transaction():
         changed = _guarded(user, version)
         accounts.invalidate_password(user)
         audit.record(admin, "staff.reset_password", "user", user.national_id)

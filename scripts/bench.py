@@ -462,6 +462,8 @@ def main():
                 "DEMO_MODE": True,
                 "WTF_CSRF_ENABLED": False,
                 "UPLOAD_FOLDER": uploads,
+                # A queue of its own, so the bench's messages never reach a developer's worker.
+                "HUEY_FILE": os.path.join(uploads, "huey.db"),
             }
         )
         print(

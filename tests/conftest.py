@@ -12,6 +12,7 @@ from domain.catalog import load_catalog
 from domain.demo import seed_demo
 from tests.helpers.accounts import DEMO, sign_in
 from tests.helpers.database import TEST_DATABASE_URL, run_in
+from tests.helpers.gateway import Gateway
 from tests.helpers.messaging import expected_due
 from tests.helpers.pages import PortalClient
 from views import limits
@@ -83,6 +84,11 @@ def base_app(database_url, tmp_path_factory):
             # Enough kept connections for the booking race's fifty threads, each holding one at once.
             "DATABASE_POOL_SIZE": 64,
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+            # Tasks run at once, in the test's own process, so their effects can be asserted.
+            "HUEY_IMMEDIATE": True,
+            "HUEY_FILE": str(tmp_path_factory.mktemp("queue") / "huey.db"),
+            # A failed send is retried at once (a delayed retry would wait for a consumer's scheduler).
+            "OUTBOX_RETRY_SECONDS": 0,
         }
     )
     with app.app_context(), models.db.connection_context():
@@ -229,3 +235,30 @@ def data(app):
     yield Data(app)
     if not models.db.is_closed():
         models.db.close()
+
+
+GATEWAY_SECRET = "gateway-test-secret"
+
+
+@pytest.fixture
+def gateway(app, monkeypatch):
+    """A real HTTP server on the loopback as the SMS gateway, with the app's SMS sent to it."""
+    with Gateway() as server:
+        monkeypatch.setitem(app.config, "SMS_ADAPTER", "gateway")
+        monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", server.url)
+        monkeypatch.setitem(app.config, "SMS_GATEWAY_SECRET", GATEWAY_SECRET)
+        monkeypatch.setitem(app.config, "SMS_GATEWAY_TIMEOUT", 5)
+        server.secret = GATEWAY_SECRET
+        yield server
+
+
+@pytest.fixture
+def real_queue(app, tmp_path):
+    """The queue as production has it (a SQLite file, tasks left for a worker), not immediate."""
+    from huey.storage import SqliteStorage
+
+    import worker
+
+    worker.huey.configure(SqliteStorage, False, filename=str(tmp_path / "huey.db"))
+    yield worker.huey
+    worker.init_app(app)

@@ -114,3 +114,47 @@ def test_the_client_address_is_taken_from_trusted_proxies_only(app_behind, addre
     keys = in_app(lambda: {row.key for row in models.SignInThrottle.select()})
     assert f"address:{address}" in keys
     assert "address:198.51.100.1" not in keys
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_answers():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def app_with_queue(request, app, tmp_path):
+    """The suite's app (same database) with a real queue instead of immediate tasks."""
+    config = dict(app.config, HUEY_IMMEDIATE=False, HUEY_FILE=str(tmp_path / "huey.db"), REDIS_URL=request.param)
+    yield create_app(config)
+    bind_suite_database(app)
+
+
+@pytest.mark.parametrize("app_with_queue", [""], indirect=True, ids=["sqlite"])
+def test_the_embedded_queue_is_a_file_and_readyz_checks_it(app_with_queue, tmp_path):
+    assert app_with_queue.extensions["huey"].storage.filename == str(tmp_path / "huey.db")
+    ready = app_with_queue.test_client().get("/readyz")
+    assert ready.status_code == 200 and ready.get_data(as_text=True) == "ready\n"
+    assert (tmp_path / "huey.db").exists()
+
+
+@pytest.mark.parametrize("app_with_queue", ["redis://127.0.0.1:9/0"], indirect=True, ids=["redis-down"])
+def test_readyz_answers_503_while_the_queue_does_not(app_with_queue):
+    ready = app_with_queue.test_client().get("/readyz")
+    assert ready.status_code == 503 and ready.get_data(as_text=True) == "queue unavailable\n"
+
+
+@pytest.mark.parametrize("app_with_queue", [REDIS_URL], indirect=True, ids=["redis"])
+def test_redis_url_puts_the_queue_in_redis(app_with_queue):
+    if not redis_answers():
+        pytest.skip(f"no Redis server answers at {REDIS_URL}")
+    from huey.storage import RedisStorage
+
+    assert isinstance(app_with_queue.extensions["huey"].storage, RedisStorage)
+    assert app_with_queue.test_client().get("/readyz").status_code == 200

@@ -9,6 +9,6 @@ bp = Blueprint("dev", __name__, url_prefix="/dev")
 
 @bp.route("/outbox")
 def outbox():
-    """List the latest SMS and e-mails the outbox transport kept."""
+    """List the latest SMS and e-mails with their state: the demo adapter delivers them here."""
     messages = OutboxMessage.select().order_by(OutboxMessage.id.desc()).limit(30)
     return render_template("dev/outbox.html", messages=messages)

@@ -48,6 +48,28 @@ def render_pdf(template, **context):
     return HTML(string=html, base_url=request.url_root, url_fetcher=fetcher).write_pdf()
 
 
+def render_pdf_in_parts(template, name, items, size, progress=None, prepare=None, **context):
+    """Render a print template for ``size`` of ``items`` at a time (as ``name``) and join the pages in one PDF.
+
+    ``prepare(item)`` makes what the template needs of an item, part by part;
+    ``progress(done, total)`` is called after each part, so a long print can show how far it is.
+    """
+    context.setdefault("printed_on", today())
+    fetcher = LocalAssetFetcher(current_app.static_folder)
+    parts = [items[start : start + size] for start in range(0, len(items), size)] or [[]]
+    documents, done = [], 0
+    for part in parts:
+        if prepare:
+            part = [prepare(item) for item in part]
+        html = render_template(template, **{name: part}, **context)
+        documents.append(HTML(string=html, base_url=request.url_root, url_fetcher=fetcher).render())
+        done += len(part)
+        if progress:
+            progress(done, len(items))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
 def pdf_response(pdf, filename):
     """Send PDF bytes inline, with an ETag so an unchanged document is not sent twice."""
     response = make_response(pdf)

@@ -8,9 +8,12 @@ cancelling, moving, attendance, and the kept slip.
 - ``wizard``: the booking and change answers, checked step by step;
 - ``booking``: the acts (book, cancel, reschedule, attendance) and the person's reads;
 - ``desk``: what the branch desk looks up;
-- ``slips``: the slip's PDF kept per version and language.
+- ``slips``: the slip's PDF kept per version and language;
+- ``reminders``: the reminder of the day before, sent once;
+- ``print_jobs``: the desk's print of a whole day, rendered by the worker.
 """
 
+from domain.appointments import print_jobs
 from domain.appointments.booking import (
     Link,
     active_appointment,
@@ -22,6 +25,7 @@ from domain.appointments.booking import (
     reschedule,
 )
 from domain.appointments.desk import NUMBER_PATTERN, at_branch, day_at_branch, number_in, of_national_id
+from domain.appointments.reminders import due_for_reminder, remind_tomorrows_visits
 from domain.appointments.rules import MESSAGES, STATUS_LABELS, label, message, refuse, window_days
 from domain.appointments.slips import slip_pdf
 from domain.appointments.slots import (
@@ -74,6 +78,7 @@ __all__ = [
     "confirm_change",
     "day_at_branch",
     "day_availability",
+    "due_for_reminder",
     "ensure_slot",
     "first_free_day",
     "free_seat",
@@ -90,8 +95,10 @@ __all__ = [
     "other_branches_with_free_days",
     "own_appointment",
     "parse_day",
+    "print_jobs",
     "refuse",
     "regions_for",
+    "remind_tomorrows_visits",
     "reschedule",
     "slip_pdf",
     "slot_moment",

@@ -2,6 +2,7 @@
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 import models
@@ -85,3 +86,38 @@ def test_desk_marks_attendance(browser_page, app, in_app):
         expect(page.locator(".flashes")).to_contain_text(appointment.number)
     with models.db.connection_context():
         assert models.Appointment.get_by_id(appointment.id).status == "attended"
+
+
+def test_desk_prints_the_day_as_a_job_and_the_page_follows_it_until_ready(browser_page, app, in_app):
+    appointment = in_app(lambda: booked_today(user("citizen"), "08:00"))
+    page = browser_sign_in(browser_page, "desk")
+    page.get_by_role("button", name="طباعة مواعيد اليوم").click()
+    page.wait_for_url("**/desk/print-jobs/*")
+    expect(page.locator("h1")).to_contain_text("طباعة مواعيد")
+    download = page.get_by_role("link", name="تنزيل الإيصالات (PDF)")
+    expect(download).to_be_visible()
+    pdf = page.request.get(download.get_attribute("href"))
+    assert pdf.ok and pdf_contains(pdf.body(), appointment.number)
+    if page.javascript:
+        wcag = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": wcag}})
+        assert [v["id"] for v in result.response["violations"]] == []
+
+    # A job the worker is still on: the page shows how far it is, then follows it to the end.
+    token = page.url.rsplit("/", 1)[-1]
+    job = models.PrintJob.select().where(models.PrintJob.token == token)
+    in_app(
+        lambda: models.PrintJob.update(state="running", done=0, total=1).where(models.PrintJob.token == token).execute()
+    )
+    page.reload()
+    expect(page.locator("progress")).to_be_visible()
+    if page.javascript:
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": wcag}})
+        assert [v["id"] for v in result.response["violations"]] == []
+    in_app(lambda: models.PrintJob.update(state="done", done=1).where(models.PrintJob.token == token).execute())
+    if not page.javascript:
+        page.get_by_role("link", name="تحديث").click()
+    # With JavaScript htmx's polling brings the download in place; without it «تحديث» does.
+    expect(download).to_be_visible()
+    expect(page.locator("#print-job[hx-trigger]")).to_have_count(0)
+    assert in_app(lambda: job.get().state) == "done"

@@ -18,9 +18,14 @@ PASSWORD = "demo1234"
 
 
 def latest_code(phone):
+    """The newest one-time code the worker delivered to the phone (the demo adapter's, as /dev/outbox shows)."""
     message = (
         models.OutboxMessage.select()
-        .where((models.OutboxMessage.recipient == phone) & (models.OutboxMessage.channel == "sms"))
+        .where(
+            (models.OutboxMessage.recipient == phone)
+            & (models.OutboxMessage.channel == "sms")
+            & (models.OutboxMessage.state == models.MessageState.SENT)
+        )
         .order_by(models.OutboxMessage.id.desc())
         .first()
     )

@@ -83,9 +83,14 @@ def review_and_confirm(client, day, start, **choice):
 
 def booked_today(person, start, service_code="passport_issue", branch_code=NORTH, **extra):
     """An appointment today at the branch, made directly: the desk works on the day itself."""
+    return booked_on(today(), person, start, service_code, branch_code, **extra)
+
+
+def booked_on(day, person, start, service_code="passport_issue", branch_code=NORTH, **extra):
+    """An appointment on any day at the branch, made directly, open day or not."""
     with models.db.connection_context():
         the_branch, the_service = branch(branch_code), service(service_code)
-        slot = booking.ensure_slot(the_branch, the_service, today(), start)
+        slot = booking.ensure_slot(the_branch, the_service, day, start)
         booking.take_seat(slot.id)
         count = models.Appointment.select().count() + 1
         return models.Appointment.create(
@@ -94,7 +99,7 @@ def booked_today(person, start, service_code="passport_issue", branch_code=NORTH
             branch=the_branch,
             service=the_service,
             slot=slot,
-            date=today(),
+            date=day,
             start=start,
             **extra,
         )

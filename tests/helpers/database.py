@@ -3,6 +3,7 @@
 import os
 
 import models
+import worker
 
 # Set by `make test` for the PostgreSQL run; unset means a temporary SQLite file.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -18,5 +19,6 @@ def run_in(app, function):
 
 
 def bind_suite_database(app):
-    """Bind the suite's database again, pooled as the suite's app is, after a test made another app."""
+    """Bind the suite's database and queue again, as the suite's app has them, after a test made another app."""
     models.bind_database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+    worker.init_app(app)

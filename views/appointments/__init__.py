@@ -1,7 +1,9 @@
 """Appointments (المواعيد): booking a branch visit, changing or cancelling it, its slip, and the branch desk.
 
 ``booking`` holds the beneficiary's pages, ``desk`` the branch desk's,
-``slips`` the printed slip; they share the helpers below and never import
+``slips`` the printed slip, ``print_jobs`` the desk's print of a whole day
+(rendered by the worker), ``reminders`` the worker's reminder of the day
+before (it needs the site's addresses); they share the helpers below and never import
 each other.
 """
 
@@ -57,4 +59,4 @@ def slip_context(appointment):
     }
 
 
-from views.appointments import booking, desk, slips  # noqa: E402,F401
+from views.appointments import booking, desk, print_jobs, reminders, slips  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""The branch desk: the day's appointments, finding one, attendance, and the day's slips."""
+"""The branch desk: the day's appointments, finding one, and attendance (the day's print is ``print_jobs``)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import _
@@ -7,10 +7,9 @@ from domain import appointments as booking
 from domain.dates import today
 from domain.errors import Refused
 from domain.identity import normalize_digits
-from models import AppointmentStatus, Role
+from models import Role
 from views.access import roles_required
-from views.appointments import bp, desk_appointment_or_404, slip_context
-from views.printing import pdf_response, render_pdf
+from views.appointments import bp, desk_appointment_or_404
 from views.rendering import render_page_or_partial, safe_next
 
 
@@ -84,14 +83,3 @@ def attendance(number):
     flash(error or done, "error" if error else "success")
     back = safe_next(request.form.get("next"), url_for("appointments.desk", date=appointment.date.isoformat()))
     return redirect(back, 303)
-
-
-@bp.route("/desk/slips.pdf")
-@roles_required(Role.DESK)
-def desk_slips():
-    """Print all the day's slips as one PDF, one slip a page («طباعة مواعيد اليوم»)."""
-    day = desk_day()
-    appointments = [a for a in booking.day_at_branch(g.user.branch, day) if a.status != AppointmentStatus.CANCELLED]
-    slips = [slip_context(appointment) for appointment in appointments]
-    pdf = render_pdf("pdf/appointment_slips.html", slips=slips, day=day, branch=g.user.branch)
-    return pdf_response(pdf, f"appointments-{day.isoformat()}.pdf")
