@@ -32,3 +32,19 @@ def of_record(subject_kind: str, subject: str) -> list[AuditEntry]:
         .where((AuditEntry.subject_kind == subject_kind) & (AuditEntry.subject == subject))
         .order_by(AuditEntry.created_at, AuditEntry.id)
     )
+
+
+KINDS = ("request", "appointment", "delivery", "user")
+PAGE_SIZE = 50
+
+
+def entries(kind: str = "", subject: str = "", before_id: int | None = None, limit: int = PAGE_SIZE):
+    """The newest entries first, filtered by record kind and record; a page ends before ``before_id``."""
+    query = AuditEntry.select(AuditEntry, User).join(User, on=(AuditEntry.actor == User.id))
+    if kind in KINDS:
+        query = query.where(AuditEntry.subject_kind == kind)
+    if subject:
+        query = query.where(AuditEntry.subject == subject.strip().upper() if kind != "user" else subject.strip())
+    if before_id:
+        query = query.where(AuditEntry.id < before_id)
+    return list(query.order_by(AuditEntry.id.desc()).limit(limit + 1))

@@ -4,6 +4,7 @@ import models
 from domain import audit
 from domain.identity import national_id_problem
 from tests.helpers.accounts import DEMO, latest_code, sign_in
+from tests.helpers.appointments import booked_today, in_db, user
 from tests.helpers.database import run_in
 
 NEW_AGENT_ID = next(f"10000002{n:02d}" for n in range(100) if national_id_problem(f"10000002{n:02d}") is None)
@@ -115,3 +116,19 @@ def test_staff_pages_are_for_admins_only(make_client, in_app):
         assert client.get(f"/admin/staff/{user_id}").status_code == 403
     citizen_id = in_app(lambda: models.User.get(models.User.national_id == DEMO["citizen"]).id)
     assert make_client("admin").get(f"/admin/staff/{citizen_id}").status_code == 404
+
+
+def test_the_audit_log_shows_staff_actions_newest_first_and_filters_by_record(admin, desk, in_app):
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
+    url = f"/desk/appointments/{appointment.number}/attendance"
+    desk.submit(url, {"attended": "yes"}, environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    page, user_id = member_page(admin, in_app, DEMO["agent"])
+    form = page.one(f'form[action="/admin/staff/{user_id}/deactivate"]')
+    admin.submit(form["action"], page.form_values(form))
+    log = admin.page("/admin/audit")
+    rows = [row.get_text(" ", strip=True) for row in log.select("tbody tr")]
+    assert "أُوقف الحساب" in rows[0]
+    assert appointment.number in rows[1] and "10.9.8.7" in rows[1] and "attended" in rows[1]
+    filtered = admin.page(f"/admin/audit?kind=appointment&subject={appointment.number}")
+    assert len(filtered.select("tbody tr")) == 1
+    assert desk.get("/admin/audit").status_code == 403
