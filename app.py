@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
 import models
+from domain import catalog
 from views import register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
@@ -98,6 +99,7 @@ def create_app(config=None):
 
     @app.before_request
     def open_database_and_user():
+        catalog.new_request()
         if request.endpoint in WITHOUT_DATABASE:
             g.user = None
             return

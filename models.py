@@ -93,8 +93,17 @@ class BaseModel(Model):
         database = db
 
 
+class ReadOnlyCopy(TypeError):
+    """A record handed out by the catalog cache was asked to write itself."""
+
+
 class Named(BaseModel):
-    """A record with a stable code and a name in Arabic and English."""
+    """A record with a stable code and a name in Arabic and English.
+
+    Records of the catalog cache (``domain.catalog``) are shared by every
+    request of the process: they refuse ``save()`` and ``delete_instance()``;
+    read the row afresh to change it.
+    """
 
     code = CharField(max_length=64, unique=True)
     name_ar = CharField(max_length=200)
@@ -107,6 +116,16 @@ class Named(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.__dict__.get("_shared"):
+            raise ReadOnlyCopy(f"{type(self).__name__} {self.code} is the catalog cache's shared copy")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        if self.__dict__.get("_shared"):
+            raise ReadOnlyCopy(f"{type(self).__name__} {self.code} is the catalog cache's shared copy")
+        return super().delete_instance(*args, **kwargs)
 
 
 # --- Catalog -------------------------------------------------------------
@@ -183,7 +202,17 @@ class DocumentType(Named):
     sector = ForeignKeyField(Sector, backref="document_types")
 
 
+class CatalogVersion(BaseModel):
+    """One row whose number grows with every change of the catalog (``domain.catalog.invalidate``)."""
+
+    version = IntegerField()
+
+    class Meta:
+        table_name = "catalog_version"
+
+
 CATALOG_MODELS = [
+    CatalogVersion,
     Region,
     City,
     Sector,
@@ -586,6 +615,23 @@ class SavedAddress(NationalAddress):
 DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress]
 
 
-SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document]
+class RequestConfirmation(BaseModel):
+    """A request's printed confirmation, kept so that re-printing sends the very same bytes.
+
+    ``version`` is the request's version it shows; ``etag`` is the PDF's
+    digest, read without the PDF to answer a conditional request.
+    """
+
+    request = ForeignKeyField(ServiceRequest, backref="confirmations", on_delete="CASCADE")
+    lang = CharField(max_length=2)
+    version = IntegerField()
+    etag = CharField(max_length=64)
+    pdf = BlobField()
+
+    class Meta:
+        indexes = ((("request", "lang"), True),)
+
+
+SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document, RequestConfirmation]
 
 FOUNDATION_MODELS = CATALOG_MODELS + ACCOUNT_MODELS + SERVICE_MODELS
