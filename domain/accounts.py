@@ -13,7 +13,7 @@ from peewee import fn
 
 from domain.identity import normalize_digits
 from domain.notifier import send_sms
-from models import LoginChallenge, LoginFailure, Notification, User, UserSession, utcnow
+from models import LoginChallenge, LoginFailure, Notification, Prepared, User, UserSession, utcnow
 
 password_hasher = PasswordHasher()
 
@@ -135,20 +135,24 @@ def end_session(token: str | None) -> None:
     UserSession.delete().where(UserSession.token == token).execute()
 
 
-def user_for_session(token: str | None) -> User | None:
-    if not token:
-        return None
+def _session_query(token):
     # The person and their unread count in one query: every page shows the count.
     unread = Notification.select(fn.COUNT(Notification.id)).where(
         (Notification.user == User.id) & Notification.read_at.is_null()
     )
-    found = (
-        UserSession.select(UserSession, User, unread.alias("unread"))
-        .join(User)
-        .where(UserSession.token == token)
-        .first()
-    )
-    if found is None:
+    return UserSession.select(UserSession, User, unread.alias("unread")).join(User).where(UserSession.token == token)
+
+
+# Every signed-in page reads it: its SQL is written once.
+SESSION_QUERY = Prepared(lambda token: _session_query(token).limit(1))
+
+
+def user_for_session(token: str | None) -> User | None:
+    if not token:
         return None
+    rows = SESSION_QUERY.rows(token)
+    if not rows:
+        return None
+    found = rows[0]
     found.user.unread = found.unread
     return found.user

@@ -165,8 +165,27 @@ def my_requests(user: User, status: str | None = None, page: int = 1) -> Request
     """One page of the beneficiary's requests («طلباتي»), newest first, optionally of one status."""
     query = ServiceRequest.of_user(user, status or None)
     total = query.count()
-    items = list(query.paginate(page, MY_REQUESTS_PER_PAGE))
+    items = _with_services(query.paginate(page, MY_REQUESTS_PER_PAGE))
     return RequestsPage(items, total, max(1, -(-total // MY_REQUESTS_PER_PAGE)))
+
+
+def _with_services(rows) -> list[ServiceRequest]:
+    """The rows, each with its service from the catalog cache instead of a join."""
+    services = catalog.current().service_by_id
+    rows = list(rows)
+    for row in rows:
+        row.service = services.get(row.service_id) or row.service
+    return rows
+
+
+def staff_sector(user: User) -> Sector | None:
+    """The sector a staff member works for (the catalog cache's shared record), or None."""
+    return catalog.current().sector_by_id.get(user.sector_id) if user.sector_id else None
+
+
+def services_of(sector: Sector) -> list[Service]:
+    """The sector's services by section, for a filter (the catalog cache's shared records)."""
+    return catalog.current().services_of(sector)
 
 
 def parse_cursor(value: str | None) -> tuple[date, int] | None:
@@ -202,7 +221,7 @@ def inbox_page(
         due_before=today() if overdue else None,
         after=after,
     )
-    rows = list(query.limit(INBOX_PAGE_SIZE + 1))
+    rows = _with_services(query.limit(INBOX_PAGE_SIZE + 1))
     if len(rows) <= INBOX_PAGE_SIZE:
         return rows, None
     rows = rows[:INBOX_PAGE_SIZE]
