@@ -141,18 +141,32 @@ def service_groups(sector: Sector | None) -> list[tuple[Section, list[Service]]]
     return catalog.current().service_groups(sector)
 
 
+def _with_catalog(row: ServiceRequest | None) -> ServiceRequest | None:
+    """The request with its sector and service from the catalog cache, so reading them runs no query."""
+    if row is not None:
+        known = catalog.current()
+        sector, service = known.sector_by_id.get(row.sector_id), known.service_by_id.get(row.service_id)
+        if sector is not None and service is not None:
+            row.sector, row.service = sector, service
+    return row
+
+
 def by_reference(reference: str) -> ServiceRequest | None:
-    return ServiceRequest.get_or_none(ServiceRequest.reference == reference)
+    return _with_catalog(ServiceRequest.get_or_none(ServiceRequest.reference == reference))
 
 
 def own_request(user: User, reference: str) -> ServiceRequest | None:
     """The beneficiary's request with this number; None for anyone else's."""
-    return ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.user == user))
+    return _with_catalog(
+        ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.user == user))
+    )
 
 
 def sector_request(sector_id: int, reference: str) -> ServiceRequest | None:
     """The sector's request with this number; None for another sector's."""
-    return ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.sector == sector_id))
+    return _with_catalog(
+        ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.sector == sector_id))
+    )
 
 
 class RequestsPage(NamedTuple):

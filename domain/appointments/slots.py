@@ -62,11 +62,13 @@ def is_open_day(branch: Branch, day: date, holidays: set[date] | None = None) ->
     return day.weekday() not in WEEKEND and day not in holidays
 
 
-def open_days(branch: Branch, now: datetime | None = None, count: int | None = None) -> list[date]:
+def open_days(
+    branch: Branch, now: datetime | None = None, count: int | None = None, holidays: set[date] | None = None
+) -> list[date]:
     """The next ``count`` days the branch opens, from today (Riyadh)."""
     now = now or now_riyadh()
     count = count or window_days()
-    holidays = branch_holidays(branch)
+    holidays = branch_holidays(branch) if holidays is None else holidays
     days, day = [], now.date()
     while len(days) < count:
         if is_open_day(branch, day, holidays):
@@ -165,9 +167,10 @@ def check_choice(
         refuse("not_offered")
     if day < now.date():
         refuse("past")
-    if not is_open_day(branch, day):
+    holidays = branch_holidays(branch)
+    if not is_open_day(branch, day, holidays):
         refuse("closed")
-    if day > open_days(branch, now)[-1]:
+    if day > open_days(branch, now, holidays=holidays)[-1]:
         refuse("beyond")
     if start is None:
         return
