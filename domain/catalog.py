@@ -26,6 +26,7 @@ from models import (
     City,
     DocumentType,
     Holiday,
+    Prepared,
     Region,
     Section,
     Sector,
@@ -243,9 +244,15 @@ _copy: Catalog | None = None
 _checked = threading.local()
 
 
+# Read once per request: its SQL is written once.
+_VERSION_QUERY = Prepared(
+    lambda: CatalogVersion.select(CatalogVersion.version).where(CatalogVersion.id == 1).tuples(), parameters=0
+)
+
+
 def _stored_version():
-    row = CatalogVersion.select(CatalogVersion.version).where(CatalogVersion.id == 1).tuples().first()
-    return row[0] if row else None
+    rows = _VERSION_QUERY.rows()
+    return rows[0][0] if rows else None
 
 
 def _bump_version():
