@@ -172,8 +172,8 @@ class BookingState(DayAndTime):
                 self.unknown_request = True
                 return
             known = catalog.current()
-            self.sector = known.sector_by_id.get(self.service_request.sector_id)
-            self.service = known.service_by_id.get(self.service_request.service_id)
+            self.sector = known.sector_by_id.get(self.service_request.sector_id) or self.service_request.sector
+            self.service = known.service_by_id.get(self.service_request.service_id) or self.service_request.service
         else:
             self.sector = catalog.current().sector(values.get("sector", ""))
             if self.sector is None:
