@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import commands
 import models
 import worker
-from domain import audit
+from domain import audit, catalog
 from views import limits, register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
@@ -159,6 +159,7 @@ def create_app(config=None):
     @app.before_request
     def open_database_and_user():
         audit.client_address.set(request.remote_addr or "")
+        catalog.new_request()
         if request.endpoint in WITHOUT_DATABASE:
             g.user = None
             return

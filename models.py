@@ -121,6 +121,36 @@ def write_transaction():
             _run_safely(callback)
 
 
+class Prepared:
+    """A query that every page runs, its SQL generated once per database instead of once per run.
+
+    ``build(*markers)`` makes the query with a marker where each parameter
+    goes; ``rows(*values)`` runs its SQL with the values in their place and
+    reads the rows as the query would (models, joins included). Peewee spends
+    longer writing a join's SQL than SQLite spends running it.
+    """
+
+    def __init__(self, build, parameters=1):
+        self._build = build
+        self._markers = tuple(f"\x00prepared-{n}\x00" for n in range(parameters))
+        self._compiled = None
+
+    def _compile(self, database):
+        query = self._build(*self._markers)
+        sql, params = database.get_sql_context().sql(query).query()
+        slots = [self._markers.index(p) if p in self._markers else None for p in params]
+        compiled = self._compiled = (database, query, sql, params, slots)
+        return compiled
+
+    def rows(self, *values):
+        compiled = self._compiled
+        if compiled is None or compiled[0] is not db.obj:
+            compiled = self._compile(db.obj)
+        database, query, sql, params, slots = compiled
+        bound = [values[slot] if slot is not None else param for param, slot in zip(params, slots, strict=True)]
+        return list(query._get_cursor_wrapper(database.execute_sql(sql, bound)))
+
+
 def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -130,8 +160,17 @@ class BaseModel(Model):
         database = db
 
 
+class ReadOnlyCopy(TypeError):
+    """A record handed out by the catalog cache was asked to write itself."""
+
+
 class Named(BaseModel):
-    """A record with a stable code and a name in Arabic and English."""
+    """A record with a stable code and a name in Arabic and English.
+
+    Records of the catalog cache (``domain.catalog``) are shared by every
+    request of the process: they refuse ``save()`` and ``delete_instance()``;
+    read the row afresh to change it.
+    """
 
     code = CharField(max_length=64, unique=True)
     name_ar = CharField(max_length=200)
@@ -144,6 +183,16 @@ class Named(BaseModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.__dict__.get("_shared"):
+            raise ReadOnlyCopy(f"{type(self).__name__} {self.code} is the catalog cache's shared copy")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        if self.__dict__.get("_shared"):
+            raise ReadOnlyCopy(f"{type(self).__name__} {self.code} is the catalog cache's shared copy")
+        return super().delete_instance(*args, **kwargs)
 
 
 # --- Catalog -------------------------------------------------------------
@@ -220,7 +269,17 @@ class DocumentType(Named):
     sector = ForeignKeyField(Sector, backref="document_types")
 
 
+class CatalogVersion(BaseModel):
+    """One row whose number grows with every change of the catalog (``domain.catalog.invalidate``)."""
+
+    version = IntegerField()
+
+    class Meta:
+        table_name = "catalog_version"
+
+
 CATALOG_MODELS = [
+    CatalogVersion,
     Region,
     City,
     Sector,
@@ -456,20 +515,24 @@ class ServiceRequest(BaseModel):
 
     @classmethod
     def of_user(cls, user, status=None):
-        """The beneficiary's requests, newest first, optionally of one status."""
-        query = cls.select(cls, Service).join(Service).where(cls.user == user)
+        """The columns «طلباتي» shows of the beneficiary's requests, newest first, optionally of one status."""
+        query = cls.select(
+            cls.id, cls.reference, cls.service, cls.subject, cls.status, cls.created_at, cls.updated_at, cls.due_date
+        ).where(cls.user == user)
         if status:
             query = query.where(cls.status == status)
         return query.order_by(cls.created_at.desc(), cls.id.desc())
 
     @classmethod
     def inbox(cls, sector, statuses=None, service=None, due_before=None, after=None):
-        """A sector's requests, oldest deadline first; `after` is the last (due_date, id) seen."""
+        """The columns the inbox shows of a sector's requests, oldest deadline first, with the assignee's name.
+
+        `after` is the last (due_date, id) seen.
+        """
         assignee = User.alias()
+        listed = (cls.id, cls.reference, cls.service, cls.subject, cls.status, cls.due_date, cls.assignee)
         query = (
-            cls.select(cls, Service, assignee)
-            .join(Service)
-            .switch(cls)
+            cls.select(*listed, assignee.id, assignee.name_ar, assignee.name_en)
             .join(assignee, JOIN.LEFT_OUTER, on=(cls.assignee == assignee.id), attr="assignee")
             .where(cls.sector == sector)
         )
@@ -709,6 +772,23 @@ class SavedAddress(NationalAddress):
 DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress]
 
 
-SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document]
+class RequestConfirmation(BaseModel):
+    """A request's printed confirmation, kept so that re-printing sends the very same bytes.
+
+    ``version`` is the request's version it shows; ``etag`` is the PDF's
+    digest, read without the PDF to answer a conditional request.
+    """
+
+    request = ForeignKeyField(ServiceRequest, backref="confirmations", on_delete="CASCADE")
+    lang = CharField(max_length=2)
+    version = IntegerField()
+    etag = CharField(max_length=64)
+    pdf = BlobField()
+
+    class Meta:
+        indexes = ((("request", "lang"), True),)
+
+
+SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document, RequestConfirmation]
 
 FOUNDATION_MODELS = CATALOG_MODELS + ACCOUNT_MODELS + SERVICE_MODELS

@@ -17,7 +17,17 @@ from peewee import Case, fn
 
 from domain.identity import normalize_digits
 from domain.notifier import send_sms
-from models import LoginChallenge, Notification, Role, SignInThrottle, User, UserSession, utcnow, write_transaction
+from models import (
+    LoginChallenge,
+    Notification,
+    Prepared,
+    Role,
+    SignInThrottle,
+    User,
+    UserSession,
+    utcnow,
+    write_transaction,
+)
 
 password_hasher = PasswordHasher()
 
@@ -321,6 +331,22 @@ def idle_limit(user: User) -> timedelta:
     return timedelta(minutes=current_app.config[key])
 
 
+def _session_query(token):
+    # The person and their unread count in one query: every page shows the count.
+    unread = Notification.select(fn.COUNT(Notification.id)).where(
+        (Notification.user == User.id) & Notification.read_at.is_null()
+    )
+    return (
+        UserSession.select(UserSession, User, unread.alias("unread"))
+        .join(User)
+        .where((UserSession.token == token) & (User.active == True))  # noqa: E712
+    )
+
+
+# Every signed-in page reads it: its SQL is written once.
+SESSION_QUERY = Prepared(lambda token: _session_query(token).limit(1))
+
+
 def user_for_session(token: str | None) -> User | None:
     """The person signed in with this session token, or None once it has ended.
 
@@ -329,18 +355,10 @@ def user_for_session(token: str | None) -> User | None:
     """
     if not token:
         return None
-    # The person and their unread count in one query: every page shows the count.
-    unread = Notification.select(fn.COUNT(Notification.id)).where(
-        (Notification.user == User.id) & Notification.read_at.is_null()
-    )
-    found = (
-        UserSession.select(UserSession, User, unread.alias("unread"))
-        .join(User)
-        .where((UserSession.token == token) & (User.active == True))  # noqa: E712
-        .first()
-    )
-    if found is None:
+    rows = SESSION_QUERY.rows(token)
+    if not rows:
         return None
+    found = rows[0]
     now = utcnow()
     too_old = found.created_at < now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
     if too_old or found.last_seen_at < now - idle_limit(found.user):

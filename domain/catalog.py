@@ -1,15 +1,32 @@
-"""Load the catalog (regions, sectors, services, branches) from data/catalog.json."""
+"""The catalog (regions, cities, sectors, sections, services, branches): loading it, and its cache.
+
+Every process keeps one copy of the catalog (``current()``), read in a few
+queries the first time a request needs it. Whoever changes the catalog calls
+``invalidate()``: it drops this process's copy and bumps the version row in
+``catalog_version``, which the other processes compare with theirs at most
+once per request (``new_request()``) and at least every ``CHECK_SECONDS``.
+
+The records of the copy are shared by every request and thread of the
+process. Read them, pass them to queries; never change them: ``save()`` and
+``delete_instance()`` refuse (``models.ReadOnlyCopy``). Read the row afresh
+to change it.
+"""
 
 import json
 import os
+import threading
+import time
 from datetime import date
+from itertools import groupby
 
 from models import (
     Branch,
     BranchService,
+    CatalogVersion,
     City,
     DocumentType,
     Holiday,
+    Prepared,
     Region,
     Section,
     Sector,
@@ -66,6 +83,7 @@ def load_catalog(path: str = CATALOG_PATH) -> None:
             day = date.fromisoformat(entry["date"])
             if not Holiday.select().where((Holiday.date == day) & Holiday.branch.is_null()).exists():
                 Holiday.create(date=day, name_ar=entry["name_ar"], name_en=entry["name_en"])
+        invalidate()
 
 
 def _load_sections(sector, section_entries):
@@ -117,3 +135,162 @@ def _load_branches(sector, branch_entries, services, cities):
 def national_holidays() -> set[date]:
     """The nationwide days off, as a set of dates."""
     return {row.date for row in Holiday.select(Holiday.date).where(Holiday.branch.is_null())}
+
+
+# --- The cache -------------------------------------------------------------------------
+
+# How old this process's knowledge of the catalog version may grow outside requests.
+CHECK_SECONDS = 5.0
+
+
+class Catalog:
+    """One read of the whole catalog, with the lookups the pages make.
+
+    Every record has its relations (a service's section and sector, a
+    branch's city and sector, a city's region) set, so following them runs no
+    query.
+    """
+
+    def __init__(self, version):
+        self.version = version
+        self.database = db.obj
+        self.regions = _shared(Region.select().order_by(Region.position, Region.id))
+        region_of = {region.id: region for region in self.regions}
+        cities = _shared(City.select().order_by(City.position, City.id))
+        for city in cities:
+            city.region = region_of[city.region_id]
+        city_of = {city.id: city for city in cities}
+        self.sectors = _shared(Sector.select().order_by(Sector.position, Sector.id))
+        sector_of = {sector.id: sector for sector in self.sectors}
+        sections = _shared(Section.select().order_by(Section.position, Section.id))
+        for section in sections:
+            section.sector = sector_of[section.sector_id]
+        section_of = {section.id: section for section in sections}
+        services = _shared(Service.select().order_by(Service.position, Service.id))
+        for service in services:
+            service.section, service.sector = section_of[service.section_id], sector_of[service.sector_id]
+        services.sort(key=lambda service: (service.section.position, service.section.id, service.position, service.id))
+        branches = _shared(Branch.select().order_by(Branch.position, Branch.id))
+        for branch in branches:
+            branch.city, branch.sector = city_of[branch.city_id], sector_of[branch.sector_id]
+        branches.sort(key=lambda branch: (branch.city.position, branch.city.id, branch.position, branch.id))
+        self.offered = set(BranchService.select(BranchService.branch, BranchService.service).tuples())
+
+        self.sector_by_id = sector_of
+        self._sector_by_code = {sector.code: sector for sector in self.sectors}
+        self.service_by_id = {service.id: service for service in services}
+        self._services_of = {sector.id: [s for s in services if s.sector_id == sector.id] for sector in self.sectors}
+        self._service_by_code = {service.code: service for service in services}
+        self._region_by_code = {region.code: region for region in self.regions}
+        self.branch_by_id = {branch.id: branch for branch in branches}
+        self._branch_by_code = {branch.code: branch for branch in branches}
+        self._branches = branches
+
+    def sector(self, code):
+        """The sector with this code, or None."""
+        return self._sector_by_code.get(code)
+
+    def services_of(self, sector):
+        """The sector's services, by section then position."""
+        return self._services_of.get(sector.id, []) if sector is not None else []
+
+    def service_groups(self, sector):
+        """The sector's services as (section, [services]) pairs, for <optgroup>s."""
+        return [(section, list(items)) for section, items in groupby(self.services_of(sector), lambda s: s.section)]
+
+    def service(self, sector, code):
+        """The sector's service with this code, or None (also when another sector gives it)."""
+        service = self._service_by_code.get(code)
+        return service if service is not None and sector is not None and service.sector_id == sector.id else None
+
+    def region(self, code):
+        return self._region_by_code.get(code)
+
+    def branch(self, code):
+        return self._branch_by_code.get(code)
+
+    def offers(self, branch, service):
+        """True when the branch gives the service."""
+        return (branch.id, service.id) in self.offered
+
+    def branches_for(self, sector, service, region):
+        """The sector's branches in the region that give the service, by city then position."""
+        return [
+            branch
+            for branch in self._branches
+            if branch.sector_id == sector.id and branch.city.region_id == region.id and self.offers(branch, service)
+        ]
+
+    def regions_for(self, sector, service):
+        """The regions where a branch of the sector gives the service, in catalog order."""
+        found = {
+            branch.city.region_id
+            for branch in self._branches
+            if branch.sector_id == sector.id and self.offers(branch, service)
+        }
+        return [region for region in self.regions if region.id in found]
+
+
+def _shared(query):
+    """The query's records, marked as the cache's shared copies."""
+    records = list(query)
+    for record in records:
+        record._shared = True
+    return records
+
+
+_lock = threading.Lock()
+_copy: Catalog | None = None
+_checked = threading.local()
+
+
+# Read once per request: its SQL is written once.
+_VERSION_QUERY = Prepared(
+    lambda: CatalogVersion.select(CatalogVersion.version).where(CatalogVersion.id == 1).tuples(), parameters=0
+)
+
+
+def _stored_version():
+    rows = _VERSION_QUERY.rows()
+    return rows[0][0] if rows else None
+
+
+def _bump_version():
+    CatalogVersion.insert(id=1, version=1).on_conflict(
+        conflict_target=[CatalogVersion.id], update={CatalogVersion.version: CatalogVersion.version + 1}
+    ).execute()
+
+
+def new_request() -> None:
+    """Let the next ``current()`` of this thread compare the catalog version again (once per request)."""
+    _checked.at = None
+
+
+def current() -> Catalog:
+    """This process's copy of the catalog, read again when another process changed it."""
+    global _copy
+    copy, now = _copy, time.monotonic()
+    checked_at = getattr(_checked, "at", None)
+    fresh = checked_at is not None and now - checked_at < CHECK_SECONDS
+    if copy is not None and copy.database is db.obj and fresh:
+        return copy
+    version = _stored_version()
+    _checked.at = now
+    if copy is not None and copy.database is db.obj and copy.version == version:
+        return copy
+    with _lock:
+        if _copy is None or _copy.database is not db.obj or _copy.version != version:
+            _copy = Catalog(version)
+        return _copy
+
+
+def invalidate() -> None:
+    """Forget this process's copy and tell the others theirs is stale; call it after changing the catalog.
+
+    Inside a transaction the version is bumped with the change, and other
+    processes see it when it commits.
+    """
+    global _copy
+    _bump_version()
+    with _lock:
+        _copy = None

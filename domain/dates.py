@@ -2,8 +2,10 @@
 
 from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
-from flask_babel import format_date, get_locale
+from babel.dates import format_date as babel_format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from hijridate import Gregorian, Hijri
 
@@ -43,16 +45,39 @@ def hijri_year(day: date | None = None) -> int:
     return hijri(day or today()).year
 
 
-def format_hijri(day: date) -> str:
-    """E.g. «12 جمادى الآخرة 1448 هـ» or "12 Jumada al-Akhirah 1448 AH"."""
+# A day reads the same in a language whoever asks: the words of each (language, day) are
+# made once per process, not once per row (a booking page shows thirty days).
+
+
+def _lang() -> str:
+    return str(get_locale() or "ar")
+
+
+@lru_cache(maxsize=4096)
+def _hijri_words(lang: str, day: date) -> str:
     h = hijri(day)
-    if str(get_locale()) == "en":
+    if lang == "en":
         return f"{h.day} {h.month_name('en')} {h.year} AH"
     return f"{h.day} {h.month_name('ar')} {h.year} هـ"
 
 
+@lru_cache(maxsize=4096)
+def _babel_words(lang: str, day: date, pattern: str) -> str:
+    return babel_format_date(day, pattern, locale=lang)
+
+
+def format_hijri(day: date) -> str:
+    """E.g. «12 جمادى الآخرة 1448 هـ» or "12 Jumada al-Akhirah 1448 AH"."""
+    return _hijri_words(_lang(), day)
+
+
 def format_gregorian(day: date) -> str:
-    return format_date(day, "d MMMM y")
+    return _babel_words(_lang(), day, "d MMMM y")
+
+
+def format_weekday(day: date) -> str:
+    """The day's name («الخميس») in the page language."""
+    return _babel_words(_lang(), day, "EEEE")
 
 
 def format_dual(day: date) -> str:
@@ -61,7 +86,27 @@ def format_dual(day: date) -> str:
     A word, not a dash, joins the two: between two numbers a dash lets the
     bidi algorithm reorder them in right-to-left text.
     """
-    return _("%(hijri)s, corresponding to %(gregorian)s", hijri=format_hijri(day), gregorian=format_gregorian(day))
+    locale = get_locale()
+    if locale is None:  # no page, no catalog to translate with: nothing worth keeping
+        return _("%(hijri)s, corresponding to %(gregorian)s", hijri=format_hijri(day), gregorian=format_gregorian(day))
+    return _dual_words(str(locale), day)
+
+
+@lru_cache(maxsize=4096)
+def _dual_words(lang: str, day: date) -> str:
+    return _(
+        "%(hijri)s, corresponding to %(gregorian)s",
+        hijri=_hijri_words(lang, day),
+        gregorian=_babel_words(lang, day, "d MMMM y"),
+    )
+
+
+def format_local_time(moment: datetime) -> str:
+    """A stored (naive UTC) time in Riyadh, e.g. «3 ديسمبر 2026، 14:05» or "3 December 2026, 14:05"."""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(RIYADH)
+    lang = _lang()
+    comma = "،" if lang == "ar" else ","
+    return f"{_babel_words(lang, local.date(), 'd MMMM y')}{comma} {local:%H:%M}"
 
 
 def is_working_day(day: date, holidays: Collection[date] = ()) -> bool:

@@ -6,10 +6,10 @@ and is told so (``Conflict``), instead of silently overwriting the first.
 Each act writes its event row and its notification in one transaction.
 """
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from itertools import groupby
 from typing import NamedTuple
 
 from flask import current_app
@@ -17,7 +17,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from domain import attachments, audit
+from domain import attachments, audit, catalog
 from domain.catalog import national_holidays
 from domain.dates import add_working_days, format_dual, today
 from domain.errors import Conflict, Refused
@@ -25,6 +25,7 @@ from domain.notifier import notify
 from domain.references import next_reference
 from domain.tokens import already_submitted, valid_token
 from models import (
+    RequestConfirmation,
     RequestEvent,
     RequestStatus,
     Section,
@@ -122,39 +123,50 @@ def is_overdue(service_request: ServiceRequest, on: date | None = None) -> bool:
 
 
 def sectors() -> list[Sector]:
-    """The sectors a beneficiary may write to, in catalog order."""
-    return list(Sector.select().order_by(Sector.position))
+    """The sectors a beneficiary may write to, in catalog order (the catalog cache's shared records)."""
+    return catalog.current().sectors
 
 
 def sector_by_code(code: str) -> Sector | None:
-    return Sector.get_or_none(Sector.code == code)
+    return catalog.current().sector(code)
 
 
 def service_of(sector: Sector, code: str) -> Service | None:
     """The sector's service with this code, or None (also when another sector gives it)."""
-    return Service.get_or_none((Service.code == code) & (Service.sector == sector))
+    return catalog.current().service(sector, code)
 
 
 def service_groups(sector: Sector | None) -> list[tuple[Section, list[Service]]]:
     """The sector's services as (section, [services]) pairs, for <optgroup>s."""
-    if sector is None:
-        return []
-    services = Service.of_sector(sector)
-    return [(section, list(items)) for section, items in groupby(services, key=lambda service: service.section)]
+    return catalog.current().service_groups(sector)
+
+
+def _with_catalog(row: ServiceRequest | None) -> ServiceRequest | None:
+    """The request with its sector and service from the catalog cache, so reading them runs no query."""
+    if row is not None:
+        known = catalog.current()
+        sector, service = known.sector_by_id.get(row.sector_id), known.service_by_id.get(row.service_id)
+        if sector is not None and service is not None:
+            row.sector, row.service = sector, service
+    return row
 
 
 def by_reference(reference: str) -> ServiceRequest | None:
-    return ServiceRequest.get_or_none(ServiceRequest.reference == reference)
+    return _with_catalog(ServiceRequest.get_or_none(ServiceRequest.reference == reference))
 
 
 def own_request(user: User, reference: str) -> ServiceRequest | None:
     """The beneficiary's request with this number; None for anyone else's."""
-    return ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.user == user))
+    return _with_catalog(
+        ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.user == user))
+    )
 
 
 def sector_request(sector_id: int, reference: str) -> ServiceRequest | None:
     """The sector's request with this number; None for another sector's."""
-    return ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.sector == sector_id))
+    return _with_catalog(
+        ServiceRequest.get_or_none((ServiceRequest.reference == reference) & (ServiceRequest.sector == sector_id))
+    )
 
 
 class RequestsPage(NamedTuple):
@@ -167,8 +179,27 @@ def my_requests(user: User, status: str | None = None, page: int = 1) -> Request
     """One page of the beneficiary's requests («طلباتي»), newest first, optionally of one status."""
     query = ServiceRequest.of_user(user, status or None)
     total = query.count()
-    items = list(query.paginate(page, MY_REQUESTS_PER_PAGE))
+    items = _with_services(query.paginate(page, MY_REQUESTS_PER_PAGE))
     return RequestsPage(items, total, max(1, -(-total // MY_REQUESTS_PER_PAGE)))
+
+
+def _with_services(rows) -> list[ServiceRequest]:
+    """The rows, each with its service from the catalog cache instead of a join."""
+    services = catalog.current().service_by_id
+    rows = list(rows)
+    for row in rows:
+        row.service = services.get(row.service_id) or row.service
+    return rows
+
+
+def staff_sector(user: User) -> Sector | None:
+    """The sector a staff member works for (the catalog cache's shared record), or None."""
+    return catalog.current().sector_by_id.get(user.sector_id) if user.sector_id else None
+
+
+def services_of(sector: Sector) -> list[Service]:
+    """The sector's services by section, for a filter (the catalog cache's shared records)."""
+    return catalog.current().services_of(sector)
 
 
 def parse_cursor(value: str | None) -> tuple[date, int] | None:
@@ -204,11 +235,62 @@ def inbox_page(
         due_before=today() if overdue else None,
         after=after,
     )
-    rows = list(query.limit(INBOX_PAGE_SIZE + 1))
+    rows = _with_services(query.limit(INBOX_PAGE_SIZE + 1))
     if len(rows) <= INBOX_PAGE_SIZE:
         return rows, None
     rows = rows[:INBOX_PAGE_SIZE]
     return rows, f"{rows[-1].due_date.isoformat()}.{rows[-1].id}"
+
+
+# --- The printed confirmation ------------------------------------------------------
+
+
+def confirmation_etag(service_request: ServiceRequest, lang: str) -> str | None:
+    """The digest of the kept confirmation that shows the request as it stands; None when none is kept."""
+    row = (
+        RequestConfirmation.select(RequestConfirmation.etag)
+        .where(
+            (RequestConfirmation.request == service_request)
+            & (RequestConfirmation.lang == lang)
+            & (RequestConfirmation.version == service_request.version)
+        )
+        .tuples()
+        .first()
+    )
+    return row[0] if row else None
+
+
+def confirmation_pdf(
+    service_request: ServiceRequest, lang: str, render: Callable[[ServiceRequest], bytes]
+) -> tuple[bytes, str]:
+    """(PDF, digest) of the request's confirmation in a language.
+
+    ``render`` makes it once per version of the request (a status change
+    bumps the version), then it comes from the table: re-printing sends the
+    same bytes.
+    """
+    kept = RequestConfirmation.get_or_none(
+        (RequestConfirmation.request == service_request) & (RequestConfirmation.lang == lang)
+    )
+    if kept is not None and kept.version == service_request.version:
+        return bytes(kept.pdf), kept.etag
+    # Rendered before the transaction: a PDF takes long enough to keep other writers waiting.
+    pdf = render(service_request)
+    etag = hashlib.sha256(pdf).hexdigest()
+    with write_transaction():
+        RequestConfirmation.insert(
+            request=service_request, lang=lang, version=service_request.version, etag=etag, pdf=pdf
+        ).on_conflict(
+            conflict_target=[RequestConfirmation.request, RequestConfirmation.lang],
+            update={
+                RequestConfirmation.version: service_request.version,
+                RequestConfirmation.etag: etag,
+                RequestConfirmation.pdf: pdf,
+            },
+            # An older version rendered late never replaces a newer one.
+            where=(RequestConfirmation.version <= service_request.version),
+        ).execute()
+    return pdf, etag
 
 
 # --- Sending ---------------------------------------------------------------------------

@@ -371,6 +371,46 @@ def test_the_pdf_confirmation_reads_in_order(citizen, data):
     assert pdf_contains(text, data.dual(request_row(reference).due_date))
 
 
+def test_a_reprinted_confirmation_is_the_same_document_and_a_held_one_is_not_sent_again(citizen):
+    reference = create_request(citizen)
+    first = citizen.get(f"/messages/{reference}/confirmation.pdf")
+    again = citizen.get(f"/messages/{reference}/confirmation.pdf")
+    assert first.status_code == again.status_code == 200
+    assert again.data == first.data
+    etag = first.headers["ETag"]
+    assert again.headers["ETag"] == etag
+    held = citizen.get(f"/messages/{reference}/confirmation.pdf", headers={"If-None-Match": etag})
+    assert held.status_code == 304
+    assert held.data == b""
+    assert held.headers["ETag"] == etag
+
+
+def test_the_confirmation_shows_the_status_as_it_stands(citizen, agent):
+    reference = create_request(citizen)
+    first = citizen.get(f"/messages/{reference}/confirmation.pdf")
+    assert pdf_contains(pdf_text(first.data), "الحالة جديد")
+    page = agent.page(f"/sector/requests/{reference}")
+    values = page.form_values(page.one('form[action$="/status"]'))
+    values.update(status=models.RequestStatus.CLOSED, note="")
+    assert agent.submit(f"/sector/requests/{reference}/status", values).status == 303
+    after = citizen.get(f"/messages/{reference}/confirmation.pdf", headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != first.headers["ETag"]
+    text = pdf_text(after.data)
+    assert pdf_contains(text, "الحالة مغلق") and not pdf_contains(text, "الحالة جديد")
+
+
+def test_the_confirmation_speaks_the_page_language(citizen):
+    reference = create_request(citizen)
+    arabic = citizen.get(f"/messages/{reference}/confirmation.pdf")
+    in_english(citizen)
+    english = citizen.get(f"/messages/{reference}/confirmation.pdf", headers={"If-None-Match": arabic.headers["ETag"]})
+    assert english.status_code == 200
+    text = pdf_text(english.data)
+    assert pdf_contains(text, f"Request number {reference}") and pdf_contains(text, "Status New")
+    assert not pdf_contains(text, "رقم الطلب")
+
+
 # --- «طلباتي» ----------------------------------------------------------------------
 
 

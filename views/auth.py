@@ -3,7 +3,6 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
@@ -12,6 +11,7 @@ from domain.identity import national_id_problem, normalize_digits
 from models import User
 from views import limits
 from views.access import home_for
+from views.forms import Form
 from views.rendering import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -32,7 +32,7 @@ def valid_national_id(form, field):
         raise ValidationError(str(ID_PROBLEMS[problem]))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     national_id = StringField(
         _l("National ID or iqama number"),
         filters=[normalize_digits],
@@ -41,7 +41,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     national_id = StringField(
         _l("National ID or iqama number"),
         filters=[normalize_digits],
@@ -56,7 +56,7 @@ PASSWORD_PROBLEMS = {
 }
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     code = StringField(
         _l("Verification code"),
         filters=[normalize_digits],
@@ -72,7 +72,7 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Verification code"),
         filters=[normalize_digits],

@@ -1,11 +1,11 @@
 """The portal's own pages: home, «خدمات», «الخدمات العامة», language, notifications."""
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
-from flask_wtf import FlaskForm
 
 from domain.notifier import mark_read
 from models import Notification, Role
 from views.access import home_for, login_required, roles_required
+from views.forms import Form
 from views.rendering import safe_next
 
 bp = Blueprint("portal", __name__)
@@ -57,6 +57,6 @@ def notifications():
 @login_required
 def notifications_read():
     """Mark read what the page showed («تعليم الكل كمقروء»)."""
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         mark_read(g.user, request.form.get("up_to", 0, type=int))
     return redirect(url_for("portal.notifications"), 303)

@@ -6,13 +6,13 @@ import re
 from urllib.parse import urlsplit
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from domain import appointments as appointments_pipeline
 from domain import requests as requests_pipeline
-from domain.dates import format_dual, format_gregorian, format_hijri, riyadh_date
+from domain.dates import format_dual, format_gregorian, format_hijri, format_local_time, riyadh_date
 from domain.delivery import pipeline as delivery_pipeline
 from domain.identity import mask_id
 
@@ -125,15 +125,10 @@ def isolate_codes(text):
     return Markup("").join(parts)
 
 
-def datetime_local(moment):
-    """A stored UTC time shown in Riyadh time."""
-    return format_datetime(moment, "d MMMM y، HH:mm" if str(get_locale()) == "ar" else "d MMMM y, HH:mm")
-
-
 def register_template_helpers(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(static_url=static_url, error_title=error_title, role_names=ROLE_NAMES)
-    app.jinja_env.filters["datetime_local"] = datetime_local
+    app.jinja_env.filters["datetime_local"] = format_local_time
     app.jinja_env.filters["local_date"] = riyadh_date
     app.jinja_env.filters["isolate_codes"] = isolate_codes
     app.jinja_env.filters["hijri"] = format_hijri

@@ -6,14 +6,14 @@ row count says whether a seat was left; the caller runs it in the same
 transaction as the appointment's insert or move.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from peewee import ModelSelect
-
+from domain import catalog
 from domain.appointments.rules import refuse, window_days
 from domain.catalog import national_holidays
 from domain.dates import RIYADH, WEEKEND, now_riyadh
-from models import Branch, BranchService, City, Holiday, Region, Sector, Service, Slot
+from models import Branch, Holiday, Region, Sector, Service, Slot
 
 # --- Days and times ------------------------------------------------------
 
@@ -23,16 +23,32 @@ def _minutes(hhmm):
     return int(hours) * 60 + int(minutes)
 
 
+@lru_cache(maxsize=256)
+def _day_plan(opens: str, closes: str, step: int) -> tuple[tuple[str, int], ...]:
+    """((start, minute of the day), …) of a day from opening to closing; read once per plan."""
+    first, last = _minutes(opens), _minutes(closes)
+    step = max(step, 1)
+    return tuple((f"{m // 60:02d}:{m % 60:02d}", m) for m in range(first, last - step + 1, step))
+
+
 def slot_starts(branch: Branch, service: Service) -> list[str]:
     """The start times («07:30», «07:45», …) of a day: each slot ends by closing time."""
-    first, last = _minutes(branch.opens), _minutes(branch.closes)
-    step = max(service.slot_minutes, 1)
-    return [f"{m // 60:02d}:{m % 60:02d}" for m in range(first, last - step + 1, step)]
+    return [start for start, _minute in _day_plan(branch.opens, branch.closes, service.slot_minutes)]
 
 
 def slot_moment(day: date, start: str) -> datetime:
     """When a slot starts, in Riyadh time."""
-    return datetime.combine(day, datetime.strptime(start, "%H:%M").time(), tzinfo=RIYADH)
+    return datetime.combine(day, time(*divmod(_minutes(start), 60)), tzinfo=RIYADH)
+
+
+def _started_before(day: date, now: datetime) -> float:
+    """The minute of ``day`` (Riyadh) up to which its slots have started: -1 for a day to come, 1440 for a past one."""
+    local = now.astimezone(RIYADH)
+    if day > local.date():
+        return -1
+    if day < local.date():
+        return 24 * 60
+    return local.hour * 60 + local.minute + (local.second + local.microsecond / 1e6) / 60
 
 
 def branch_holidays(branch: Branch) -> set[date]:
@@ -46,11 +62,13 @@ def is_open_day(branch: Branch, day: date, holidays: set[date] | None = None) ->
     return day.weekday() not in WEEKEND and day not in holidays
 
 
-def open_days(branch: Branch, now: datetime | None = None, count: int | None = None) -> list[date]:
+def open_days(
+    branch: Branch, now: datetime | None = None, count: int | None = None, holidays: set[date] | None = None
+) -> list[date]:
     """The next ``count`` days the branch opens, from today (Riyadh)."""
     now = now or now_riyadh()
     count = count or window_days()
-    holidays = branch_holidays(branch)
+    holidays = branch_holidays(branch) if holidays is None else holidays
     days, day = [], now.date()
     while len(days) < count:
         if is_open_day(branch, day, holidays):
@@ -73,11 +91,13 @@ def free_times(
     """[(start, free seats)] for the slots of a day that have not started and have a seat."""
     now = now or now_riyadh()
     taken = _taken(branch, service, [day]) if taken is None else taken
+    started = _started_before(day, now)
+    default = (0, service.slot_capacity)
     times = []
-    for start in slot_starts(branch, service):
-        if slot_moment(day, start) <= now:
+    for start, minute in _day_plan(branch.opens, branch.closes, service.slot_minutes):
+        if minute <= started:
             continue
-        used, capacity = taken.get((day, start), (0, service.slot_capacity))
+        used, capacity = taken.get((day, start), default)
         if used < capacity:
             times.append((start, capacity - used))
     return times
@@ -111,32 +131,17 @@ def first_free_day(branch: Branch, service: Service, now: datetime | None = None
 
 
 def offers(branch: Branch, service: Service) -> bool:
-    return BranchService.select().where((BranchService.branch == branch) & (BranchService.service == service)).exists()
+    return catalog.current().offers(branch, service)
 
 
-def regions_for(sector: Sector, service: Service) -> ModelSelect:
+def regions_for(sector: Sector, service: Service) -> list[Region]:
     """The regions where a branch of the sector gives the service, in catalog order."""
-    return (
-        Region.select()
-        .join(City)
-        .join(Branch)
-        .join(BranchService)
-        .where((Branch.sector == sector) & (BranchService.service == service))
-        .distinct()
-        .order_by(Region.position)
-    )
+    return catalog.current().regions_for(sector, service)
 
 
-def branches_for(sector: Sector, service: Service, region: Region) -> ModelSelect:
-    """The sector's branches in the region that give the service, by city then position."""
-    return (
-        Branch.select(Branch, City)
-        .join(City)
-        .switch(Branch)
-        .join(BranchService)
-        .where((Branch.sector == sector) & (City.region == region) & (BranchService.service == service))
-        .order_by(City.position, Branch.position)
-    )
+def branches_for(sector: Sector, service: Service, region: Region) -> list[Branch]:
+    """The sector's branches in the region that give the service, by city then position (shared records)."""
+    return catalog.current().branches_for(sector, service, region)
 
 
 def other_branches_with_free_days(
@@ -162,9 +167,10 @@ def check_choice(
         refuse("not_offered")
     if day < now.date():
         refuse("past")
-    if not is_open_day(branch, day):
+    holidays = branch_holidays(branch)
+    if not is_open_day(branch, day, holidays):
         refuse("closed")
-    if day > open_days(branch, now)[-1]:
+    if day > open_days(branch, now, holidays=holidays)[-1]:
         refuse("beyond")
     if start is None:
         return

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from domain import catalog
 from domain.appointments.booking import Link, active_appointment, book, reschedule
 from domain.appointments.rules import message
 from domain.appointments.slots import (
@@ -170,20 +171,19 @@ class BookingState(DayAndTime):
             if self.service_request is None:
                 self.unknown_request = True
                 return
-            self.sector = self.service_request.sector
-            self.service = self.service_request.service
+            known = catalog.current()
+            self.sector = known.sector_by_id.get(self.service_request.sector_id) or self.service_request.sector
+            self.service = known.service_by_id.get(self.service_request.service_id) or self.service_request.service
         else:
-            self.sector = Sector.get_or_none(Sector.code == values.get("sector", ""))
+            self.sector = catalog.current().sector(values.get("sector", ""))
             if self.sector is None:
                 return
-            self.service = Service.get_or_none(
-                (Service.code == values.get("service", "")) & (Service.sector == self.sector)
-            )
+            self.service = catalog.current().service(self.sector, values.get("service", ""))
         self.reached = "service"
         if self.service is None:
             return
         self.reached = "region"
-        self.region = Region.get_or_none(Region.code == values.get("region", ""))
+        self.region = catalog.current().region(values.get("region", ""))
         if self.region is None:
             return
         if self.region.id not in {region.id for region in self.regions()}:
@@ -194,7 +194,7 @@ class BookingState(DayAndTime):
         code = values.get("branch", "")
         if not code:
             return
-        branch = Branch.get_or_none(Branch.code == code)
+        branch = catalog.current().branch(code)
         if branch is None or branch.sector_id != self.sector.id or not offers(branch, self.service):
             self.errors["branch"] = str(message("not_offered"))
             return
@@ -217,13 +217,10 @@ class BookingState(DayAndTime):
     # The options of each step.
 
     def sectors(self):
-        return Sector.select().order_by(Sector.position)
+        return catalog.current().sectors
 
     def services_by_section(self):
-        groups = {}
-        for service in Service.of_sector(self.sector):
-            groups.setdefault(service.section, []).append(service)
-        return list(groups.items())
+        return catalog.current().service_groups(self.sector)
 
     def regions(self):
         return regions_for(self.sector, self.service)
@@ -255,7 +252,9 @@ class ChangeState(DayAndTime):
     def __init__(self, appointment: Appointment, values: Mapping[str, str], now: datetime):
         super().__init__(now)
         self.appointment = appointment
-        self.branch, self.service = appointment.branch, appointment.service
+        known = catalog.current()
+        self.branch = known.branch_by_id.get(appointment.branch_id) or appointment.branch
+        self.service = known.service_by_id.get(appointment.service_id) or appointment.service
         self.reached = "date"
         self._read_day_and_time(values)
 

@@ -1,11 +1,11 @@
 """The forms of «الإدارة»."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from domain.identity import national_id_problem, normalize_digits
+from views.forms import Form
 from views.messages.forms import clean_text
 
 ID_PROBLEMS = {
@@ -22,7 +22,7 @@ def valid_national_id(form, field):
         raise ValidationError(str(ID_PROBLEMS[problem]))
 
 
-class ScopeForm(FlaskForm):
+class ScopeForm(Form):
     role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role."))])
     sector = SelectField(_l("Sector (agents)"), validate_choice=False)
     branch = SelectField(_l("Branch (desks)"), validate_choice=False)

@@ -8,19 +8,16 @@ each other.
 """
 
 from flask import Blueprint, current_app, g, request, url_for
-from flask_babel import format_date
 
 from domain.appointments import STEPS, at_branch, own_appointment
+from domain.dates import format_weekday
 from views.access import found_or_404
 from views.printing import qr_data_uri
 
 bp = Blueprint("appointments", __name__)
 
 
-@bp.app_template_global()
-def format_weekday(day):
-    """The day's name («الخميس») in the page language."""
-    return format_date(day, "EEEE")
+bp.add_app_template_global(format_weekday)
 
 
 def partial_step():

@@ -4,20 +4,21 @@ import re
 from contextlib import suppress
 
 from flask import abort, g, render_template, request, send_file, url_for
-from flask_babel import _, force_locale
-from flask_wtf import FlaskForm
+from flask_babel import _, get_locale
 from markupsafe import Markup
 
 from domain import attachments
 from domain import requests as pipeline
+from domain.dates import riyadh_date
 from domain.errors import Conflict, Refused
 from domain.tokens import new_token, valid_token
 from models import RequestStatus, Role, ServiceRequest
 from views import limits
 from views.access import login_required, roles_required
+from views.forms import Form
 from views.messages import agent_link, beneficiary_link, bp, may_see_files, own_request, valid_reference
 from views.messages.forms import ReplyForm, RequestForm
-from views.printing import pdf_response, render_pdf
+from views.printing import not_modified, pdf_response, render_pdf
 from views.rendering import redirect_after_post, render_page_or_partial
 
 CODE_PATTERN = re.compile(r"[a-z0-9_]{1,64}")
@@ -165,14 +166,26 @@ def confirmation(reference):
     return render_template("messages/confirmation.html", service_request=own_request(reference))
 
 
+def render_confirmation(service_request):
+    """Render a request's confirmation, dated the day the request last changed."""
+    return render_pdf(
+        "pdf/request_confirmation.html",
+        printed_on=riyadh_date(service_request.updated_at),
+        service_request=service_request,
+    )
+
+
 @bp.route("/messages/<reference>/confirmation.pdf")
 @roles_required(Role.BENEFICIARY)
 def confirmation_pdf(reference):
-    """The printable confirmation, in Arabic."""
+    """The printable confirmation in the page language; each version of the request is rendered once."""
     service_request = own_request(reference)
-    with force_locale("ar"):
-        pdf = render_pdf("pdf/request_confirmation.html", service_request=service_request)
-    return pdf_response(pdf, f"request-{service_request.reference}.pdf")
+    lang = str(get_locale())
+    unchanged = not_modified(pipeline.confirmation_etag(service_request, lang))
+    if unchanged is not None:
+        return unchanged
+    pdf, etag = pipeline.confirmation_pdf(service_request, lang, render_confirmation)
+    return pdf_response(pdf, f"request-{service_request.reference}.pdf", etag)
 
 
 def _render_request(service_request, reply_form=None, status=200):
@@ -222,7 +235,7 @@ def reply(reference):
 def withdraw(reference):
     """Ask to confirm, then withdraw the request."""
     service_request = own_request(reference)
-    if request.method == "POST" and FlaskForm().validate_on_submit():
+    if request.method == "POST" and Form().validate_on_submit():
         # Finished meanwhile: the request page shows how it stands.
         with suppress(Refused, Conflict):
             pipeline.withdraw(service_request, g.user)

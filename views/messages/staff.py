@@ -5,7 +5,7 @@ from flask_babel import _
 
 from domain import requests as pipeline
 from domain.errors import Conflict, Refused
-from models import RequestStatus, Role, Service
+from models import RequestStatus, Role
 from views import limits
 from views.access import roles_required
 from views.messages import beneficiary_link, bp, sector_request
@@ -17,13 +17,13 @@ from views.rendering import redirect_after_post, render_page_or_partial
 @roles_required(Role.AGENT)
 def inbox():
     """List the sector's incoming requests, oldest deadline first («الطلبات الواردة»)."""
-    sector = g.user.sector
+    sector = pipeline.staff_sector(g.user)
     if sector is None:
         abort(404)
     status = request.args.get("status", "")
     if status not in RequestStatus.ALL and status != "all":
         status = ""
-    services = list(Service.of_sector(sector))
+    services = pipeline.services_of(sector)
     service_code = request.args.get("service", "")
     service = next((s for s in services if s.code == service_code), None)
     overdue = request.args.get("overdue") == "1"
@@ -32,6 +32,7 @@ def inbox():
     filters = {"status": status, "service": service.code if service else "", "overdue": "1" if overdue else ""}
     return render_template(
         "messages/inbox.html",
+        sector=sector,
         rows=rows,
         filters=filters,
         services=services,
