@@ -166,7 +166,9 @@ class RequestsPage(NamedTuple):
 def my_requests(user: User, status: str | None = None, page: int = 1) -> RequestsPage:
     """One page of the beneficiary's requests («طلباتي»), newest first, optionally of one status."""
     query = ServiceRequest.of_user(user, status or None)
-    total = query.count()
+    # Counted on the person's own rows of the (user, created_at, id) index, not joined to the services.
+    mine = ServiceRequest.select().where(ServiceRequest.user == user)
+    total = (mine.where(ServiceRequest.status == status) if status else mine).count()
     items = list(query.paginate(page, MY_REQUESTS_PER_PAGE))
     return RequestsPage(items, total, max(1, -(-total // MY_REQUESTS_PER_PAGE)))
 

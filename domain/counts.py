@@ -1,0 +1,86 @@
+"""Summary rows: how many records of a kind are in each status, per scope.
+
+A list's tab counts are read here, a handful of rows, instead of counting a
+table that grows with the country on every page view. Every act that creates
+a record, changes its status or moves it to another scope shifts the rows in
+its own transaction, so they are exactly as right as the records. The shifts
+are single ``UPDATE … SET n = n + ?`` statements (an upsert the first time a
+pair is seen), right under concurrency on SQLite and PostgreSQL alike, and are
+applied in one fixed order so that two transactions never wait on each other
+in a circle.
+
+Kinds and their scopes:
+
+- ``delivery``: scope is the id of the delivery's city.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from peewee import fn
+
+from models import Delivery, StatusCount, db
+
+DELIVERY = "delivery"
+
+
+class MissingCount(RuntimeError):
+    """A record left a status it was never counted in: its records were loaded around the acts."""
+
+
+def shift(kind: str, deltas: dict[tuple[str, str], int]) -> None:
+    """Add each delta to the count of its (scope, status); call inside the act's transaction."""
+    for (scope, status), delta in sorted(deltas.items()):
+        if delta > 0:
+            StatusCount.insert(kind=kind, scope=scope, status=status, n=delta).on_conflict(
+                conflict_target=[StatusCount.kind, StatusCount.scope, StatusCount.status],
+                update={StatusCount.n: StatusCount.n + delta},
+            ).execute()
+        elif delta < 0:
+            # The record was counted when it came into this status, so its row is there.
+            found = (
+                StatusCount.update(n=StatusCount.n + delta)
+                .where((StatusCount.kind == kind) & (StatusCount.scope == scope) & (StatusCount.status == status))
+                .execute()
+            )
+            if not found:
+                raise MissingCount(f"no {kind} count for {scope}/{status}: rebuild the counts after a bulk load")
+
+
+def added(kind: str, scope: object, status: str) -> None:
+    """Count one new record."""
+    shift(kind, {(str(scope), status): 1})
+
+
+def moved(kind: str, scope: object, from_status: str, to_status: str, to_scope: object = None) -> None:
+    """Count one record moved from one status (and scope) to another."""
+    to_scope = scope if to_scope is None else to_scope
+    deltas = Counter()
+    deltas[(str(scope), from_status)] -= 1
+    deltas[(str(to_scope), to_status)] += 1
+    shift(kind, dict(deltas))
+
+
+def by_status(kind: str, scopes: Iterable[object] | None = None) -> dict[str, int]:
+    """How many records of the kind are in each status, in these scopes (None: in all of them)."""
+    query = StatusCount.select(StatusCount.status, fn.SUM(StatusCount.n)).where(StatusCount.kind == kind)
+    if scopes is not None:
+        query = query.where(StatusCount.scope.in_([str(scope) for scope in scopes]))
+    return {status: int(n or 0) for status, n in query.group_by(StatusCount.status).tuples()}
+
+
+def recount_deliveries() -> None:
+    """Rebuild the delivery counts from the deliveries themselves, after a bulk load.
+
+    Not for a live database: an act committed while it counts could be lost.
+    """
+    with db.atomic():
+        StatusCount.delete().where(StatusCount.kind == DELIVERY).execute()
+        counted = Delivery.select(Delivery.city, Delivery.status, fn.COUNT(Delivery.id)).group_by(
+            Delivery.city, Delivery.status
+        )
+        rows = [(DELIVERY, str(city), status, n) for city, status, n in counted.tuples()]
+        if rows:
+            StatusCount.insert_many(
+                rows, fields=[StatusCount.kind, StatusCount.scope, StatusCount.status, StatusCount.n]
+            ).execute()
