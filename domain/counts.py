@@ -11,17 +11,27 @@ in a circle.
 
 Kinds and their scopes:
 
-- ``delivery``: scope is the id of the delivery's city.
+- ``delivery``: scope is the id of the delivery's city;
+- ``request``: scope is the id of the sector the request was sent to;
+- ``account``: one scope (""), and the person's role stands in the status's place.
 """
 
 from collections import Counter
 from collections.abc import Iterable
 
-from peewee import fn
+from peewee import Value, fn
 
-from models import Delivery, StatusCount, db
+from models import Delivery, ServiceRequest, StatusCount, User, db
 
 DELIVERY = "delivery"
+REQUEST = "request"
+ACCOUNT = "account"
+# Each kind's table, the column of its scope and the one of its status.
+COUNTED = {
+    DELIVERY: (Delivery, Delivery.city, Delivery.status),
+    REQUEST: (ServiceRequest, ServiceRequest.sector, ServiceRequest.status),
+    ACCOUNT: (User, Value(""), User.role),
+}
 
 
 class MissingCount(RuntimeError):
@@ -69,17 +79,21 @@ def by_status(kind: str, scopes: Iterable[object] | None = None) -> dict[str, in
     return {status: int(n or 0) for status, n in query.group_by(StatusCount.status).tuples()}
 
 
-def recount_deliveries() -> None:
-    """Rebuild the delivery counts from the deliveries themselves, after a bulk load.
+def total(kind: str) -> int:
+    """How many records of the kind there are, in every scope and status."""
+    return sum(by_status(kind).values())
 
-    Not for a live database: an act committed while it counts could be lost.
+
+def recount(kind: str) -> None:
+    """Rebuild the counts of a kind from its records, after a bulk load or a repair by hand.
+
+    Not while the acts run: one committed as it counts could be lost.
     """
+    model, scope, status = COUNTED[kind]
     with db.atomic():
-        StatusCount.delete().where(StatusCount.kind == DELIVERY).execute()
-        counted = Delivery.select(Delivery.city, Delivery.status, fn.COUNT(Delivery.id)).group_by(
-            Delivery.city, Delivery.status
-        )
-        rows = [(DELIVERY, str(city), status, n) for city, status, n in counted.tuples()]
+        StatusCount.delete().where(StatusCount.kind == kind).execute()
+        counted = model.select(scope, status, fn.COUNT(model.id)).group_by(scope, status)
+        rows = [(kind, str(scope_id), status, n) for scope_id, status, n in counted.tuples()]
         if rows:
             StatusCount.insert_many(
                 rows, fields=[StatusCount.kind, StatusCount.scope, StatusCount.status, StatusCount.n]

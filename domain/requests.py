@@ -17,7 +17,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from domain import attachments
+from domain import attachments, counts
 from domain.catalog import national_holidays
 from domain.dates import add_working_days, format_dual, today
 from domain.errors import Conflict, Refused
@@ -260,6 +260,8 @@ def submit(
                 date=LazyString(format_dual, due),
             )
             notify(user, message, link=_url(link, service_request))
+            # Last, so that the sector's summary row is held for the shortest time.
+            counts.added(counts.REQUEST, sector.id, S.NEW)
     except IntegrityError:
         attachments.remove(written)
         # The same form sent twice at once: the other submission won the token.
@@ -296,6 +298,9 @@ def _guarded_update(service_request, version, **fields):
     )
     if updated != 1:
         raise Conflict(_current(service_request))
+    # The callers checked that the request in hand is the one at `version`: its status is the one left.
+    if fields.get("status", service_request.status) != service_request.status:
+        counts.moved(counts.REQUEST, service_request.sector_id, service_request.status, fields["status"])
 
 
 def _checked_version(service_request, version):

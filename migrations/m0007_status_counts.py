@@ -20,11 +20,15 @@ class _StatusCount(Model):
         indexes = ((("kind", "scope", "status"), True),)
 
 
-# Each delivery counted once, under its city and status. The kind and the
-# scope are text: other kinds count under other scopes.
-FILL_DELIVERIES = """
+# Each record counted once, under its scope and status: a delivery under its
+# city, a request under its sector, an account under its role alone.
+FILL = """
 INSERT INTO status_count (kind, scope, status, n)
-SELECT 'delivery', CAST(city_id AS VARCHAR(32)), status, COUNT(*) FROM delivery GROUP BY city_id, status
+SELECT '{kind}', CAST({scope} AS VARCHAR(32)), status, COUNT(*) FROM {table} GROUP BY {scope}, status
+"""
+COUNTED = (("delivery", "delivery", "city_id"), ("request", "servicerequest", "sector_id"))
+FILL_ACCOUNTS = """
+INSERT INTO status_count (kind, scope, status, n) SELECT 'account', '', role, COUNT(*) FROM "user" GROUP BY role
 """
 
 # The officer's list, newest first, by status and by city (keyset on the id).
@@ -35,8 +39,10 @@ def upgrade(database, migrator):
     with database.bind_ctx([_StatusCount]):
         database.create_tables([_StatusCount], safe=True)
     # Run again on a database that has the table (its version forgotten), it counts afresh.
-    database.execute_sql("DELETE FROM status_count WHERE kind = 'delivery'")
-    database.execute_sql(FILL_DELIVERIES)
+    database.execute_sql("DELETE FROM status_count")
+    for kind, table, scope in COUNTED:
+        database.execute_sql(FILL.format(kind=kind, table=table, scope=scope))
+    database.execute_sql(FILL_ACCOUNTS)
     existing = {tuple(index.columns) for index in database.get_indexes("delivery")}
     for columns in DELIVERY_INDEXES:
         if columns not in existing:

@@ -6,11 +6,13 @@ from peewee import fn
 
 import models
 from domain import counts
+from domain import requests as requests_domain
 from domain.delivery import moves, requests
 from models import City, Delivery, DeliveryStatus, User
 from tests.helpers.accounts import DEMO
 from tests.helpers.addresses import ADDRESS
 from tests.helpers.delivery import document_id, make_deliveries, officer_moves, request_delivery, track_link
+from tests.helpers.messaging import create_request, request_row
 
 
 def shown_counts(page):
@@ -160,3 +162,32 @@ def test_deliveries_requested_at_once_are_each_counted(app, in_app):
         thread.join(timeout=120)
     summary, real = in_app(lambda: (summary_by_city_and_status(), real_by_city_and_status()))
     assert summary == real and sum(real.values()) == 10
+
+
+def test_request_counts_follow_submissions_and_every_status_change(app, citizen, resident, admin, in_app):
+    references = [create_request(citizen) for _ in range(3)] + [create_request(resident)]
+
+    def act():
+        agent = User.get(User.national_id == DEMO["agent"])
+        first, second, third, _fourth = (request_row(reference) for reference in references)
+        taken = requests_domain.take(first, first.version, agent)
+        requests_domain.change_status(taken, taken.version, agent, models.RequestStatus.CLOSED)
+        requests_domain.staff_reply(second, second.version, agent, "تمت الإجابة")
+        requests_domain.withdraw(third, third.user)
+
+    with app.test_request_context(), models.db.connection_context():
+        act()
+    summary = in_app(lambda: {status: n for status, n in counts.by_status(counts.REQUEST).items() if n})
+    assert summary == {"closed": 1, "answered": 1, "withdrawn": 1, "new": 1}
+    assert summary == in_app(
+        lambda: dict(
+            models.ServiceRequest.select(models.ServiceRequest.status, fn.COUNT(models.ServiceRequest.id))
+            .group_by(models.ServiceRequest.status)
+            .tuples()
+        )
+    )
+    page = admin.page("/admin/")
+    assert "4" in page.one("main p").text
+    shown = [int(cell.text) for cell in page.select("tbody tr td:last-child")]
+    assert shown == in_app(lambda: [User.select().where(User.role == role).count() for role in models.Role.ALL])
+    assert sum(shown) == 6
