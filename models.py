@@ -561,11 +561,10 @@ class Delivery(NationalAddress):
     active_document = IntegerField(null=True, unique=True)
 
     class Meta:
-        # The officer's list reads newest first by status, by city, or both (keyset on the id).
+        # The officer's list reads newest first by status, or by city and status (keyset on the id).
         indexes = (
             (("status", "id"), False),
             (("city", "status", "id"), False),
-            (("city", "id"), False),
         )
 
 

@@ -31,8 +31,8 @@ FILL_ACCOUNTS = """
 INSERT INTO status_count (kind, scope, status, n) SELECT 'account', '', role, COUNT(*) FROM "user" GROUP BY role
 """
 
-# The officer's list, newest first, by status and by city (keyset on the id).
-DELIVERY_INDEXES = (("status", "id"), ("city_id", "status", "id"), ("city_id", "id"))
+# The officer's list, newest first by status, or by city and status (keyset on the id).
+DELIVERY_INDEXES = (("status", "id"), ("city_id", "status", "id"))
 
 
 def upgrade(database, migrator):
