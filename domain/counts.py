@@ -19,18 +19,18 @@ Kinds and their scopes:
 from collections import Counter
 from collections.abc import Iterable
 
-from peewee import Value, fn
+from peewee import fn
 
 from models import Delivery, ServiceRequest, StatusCount, User, db
 
 DELIVERY = "delivery"
 REQUEST = "request"
 ACCOUNT = "account"
-# Each kind's table, the column of its scope and the one of its status.
+# Each kind's table, the column of its scope (None: one scope) and the one of its status.
 COUNTED = {
     DELIVERY: (Delivery, Delivery.city, Delivery.status),
     REQUEST: (ServiceRequest, ServiceRequest.sector, ServiceRequest.status),
-    ACCOUNT: (User, Value(""), User.role),
+    ACCOUNT: (User, None, User.role),
 }
 
 
@@ -54,7 +54,7 @@ def shift(kind: str, deltas: dict[tuple[str, str], int]) -> None:
                 .execute()
             )
             if not found:
-                raise MissingCount(f"no {kind} count for {scope}/{status}: rebuild the counts after a bulk load")
+                raise MissingCount(f"no {kind} count for {scope}/{status}: run counts.recount after a bulk load")
 
 
 def added(kind: str, scope: object, status: str) -> None:
@@ -89,11 +89,14 @@ def recount(kind: str) -> None:
 
     Not while the acts run: one committed as it counts could be lost.
     """
-    model, scope, status = COUNTED[kind]
+    model, scope_column, status_column = COUNTED[kind]
+    columns = [status_column] if scope_column is None else [scope_column, status_column]
     with db.atomic():
         StatusCount.delete().where(StatusCount.kind == kind).execute()
-        counted = model.select(scope, status, fn.COUNT(model.id)).group_by(scope, status)
-        rows = [(kind, str(scope_id), status, n) for scope_id, status, n in counted.tuples()]
+        counted = model.select(*columns, fn.COUNT(model.id)).group_by(*columns).tuples()
+        if scope_column is None:
+            counted = [("", status, n) for status, n in counted]
+        rows = [(kind, str(scope), status, n) for scope, status, n in counted]
         if rows:
             StatusCount.insert_many(
                 rows, fields=[StatusCount.kind, StatusCount.scope, StatusCount.status, StatusCount.n]

@@ -191,3 +191,18 @@ def test_request_counts_follow_submissions_and_every_status_change(app, citizen,
     shown = [int(cell.text) for cell in page.select("tbody tr td:last-child")]
     assert shown == in_app(lambda: [User.select().where(User.role == role).count() for role in models.Role.ALL])
     assert sum(shown) == 6
+
+
+def test_recounting_repairs_counts_that_went_wrong(app, citizen, officer, in_app):
+    make_deliveries(app, 2)
+    create_request(citizen)
+
+    def break_and_recount():
+        models.StatusCount.update(n=99).execute()
+        for kind in counts.COUNTED:
+            counts.recount(kind)
+        return counts.total(counts.REQUEST), counts.by_status(counts.ACCOUNT)
+
+    requests_total, accounts = in_app(break_and_recount)
+    assert requests_total == 1 and sum(accounts.values()) == 6 and accounts["beneficiary"] == 2
+    assert_tabs_right(officer, in_app)
