@@ -746,6 +746,13 @@ class Delivery(NationalAddress):
     # the unique index lets a document have one delivery in progress at most.
     active_document = IntegerField(null=True, unique=True)
 
+    class Meta:
+        # The officer's list reads newest first by status, or by city and status (keyset on the id).
+        indexes = (
+            (("status", "id"), False),
+            (("city", "status", "id"), False),
+        )
+
 
 class DeliveryEvent(BaseModel):
     """One step of a delivery: who moved it, when, from which status to which, and why."""
@@ -787,6 +794,30 @@ class RequestConfirmation(BaseModel):
 
     class Meta:
         indexes = ((("request", "lang"), True),)
+
+
+# --- Summaries -----------------------------------------------------------
+
+
+class StatusCount(BaseModel):
+    """How many records of a kind (deliveries…) are in one status within one scope (a city…).
+
+    Lists read their tab counts here instead of counting a table that grows
+    with the country; ``domain/counts.py`` moves ``n`` in the transaction of
+    every act that creates a record or changes its status or its scope.
+    """
+
+    kind = CharField(max_length=16)
+    scope = CharField(max_length=32)
+    status = CharField(max_length=24)
+    n = IntegerField(default=0, constraints=[Check("n >= 0")])
+
+    class Meta:
+        table_name = "status_count"
+        indexes = ((("kind", "scope", "status"), True),)
+
+
+SUMMARY_MODELS = [StatusCount]
 
 
 SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document, RequestConfirmation]

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from domain import counts
 from domain.accounts import hash_password
 from domain.catalog import load_catalog
 from domain.dates import today
@@ -59,12 +60,17 @@ def seed_demo(with_catalog: bool = True) -> None:
             user = User.get_or_none(User.national_id == national_id)
             if user is None:
                 user = User(national_id=national_id, password_hash=_demo_hash())
+            was = user.role if user.id else None
             user.role = role
             user.name_ar, user.name_en = name_ar, name_en
             user.phone, user.email = phone, email
             user.sector = passports if role == Role.AGENT else None
             user.branch = desk_branch if role == Role.DESK else None
             user.save()
+            if was is None:
+                counts.added(counts.ACCOUNT, "", role)
+            elif was != role:
+                counts.moved(counts.ACCOUNT, "", was, role)
             for type_code, number, days_ago in DEMO_DOCUMENTS.get(national_id, []):
                 _ensure_document(user, type_code, number, days_ago)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from domain import audit
+from domain import audit, counts
 from domain.delivery import pipeline
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
@@ -94,8 +94,11 @@ def move(
             Document.update(status=document_status).where(
                 (Document.id == delivery.document_id) & (Document.status == DocumentStatus.IN_DELIVERY)
             ).execute()
+        previous_status = delivery.status
         delivery = Delivery.get_by_id(delivery.id)
         tell(delivery, target, track_link, note)
+        # Last, so that the summary rows every move shares are held for the shortest time.
+        counts.moved(counts.DELIVERY, delivery.city_id, previous_status, target)
     return delivery
 
 

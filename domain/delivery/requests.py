@@ -10,6 +10,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, ModelSelect
 
+from domain import counts
 from domain.delivery import pipeline
 from domain.delivery.moves import TrackLink, tell
 from domain.delivery.tracking import next_tracking_number
@@ -187,6 +188,7 @@ def request_delivery(
             if save_address:
                 _save_address(user, values)
             tell(delivery, DeliveryStatus.RECEIVED, track_link)
+            counts.added(counts.DELIVERY, delivery.city_id, DeliveryStatus.RECEIVED)
     except (Refused, IntegrityError):
         done = already_submitted(Delivery, token, user)
         if done:
@@ -207,11 +209,18 @@ def change_address(
 
     Refused once Saudi Post has it; Conflict when it changed since ``version``.
     """
+    values = _address_values(cleaned)
     with write_transaction():
+        # The city the delivery is counted under until now: the version guard
+        # below makes sure nothing moved it between this read and the update.
+        before = Delivery.get_by_id(delivery.id)
         updated = (
-            Delivery.update(version=Delivery.version + 1, updated_at=utcnow(), **_address_values(cleaned))
+            Delivery.update(version=Delivery.version + 1, updated_at=utcnow(), **values)
             .where(
-                (Delivery.id == delivery.id) & (Delivery.version == version) & Delivery.status.in_(pipeline.CHANGEABLE)
+                (Delivery.id == delivery.id)
+                & (Delivery.version == version)
+                & (Delivery.version == before.version)
+                & Delivery.status.in_(pipeline.CHANGEABLE)
             )
             .execute()
         )
@@ -238,4 +247,6 @@ def change_address(
             _l("The address of delivery %(ref)s was changed.", ref=current.tracking_number),
             link=track_link(current),
         )
+        if current.city_id != before.city_id:
+            counts.moved(counts.DELIVERY, before.city_id, current.status, current.status, to_scope=current.city_id)
     return current

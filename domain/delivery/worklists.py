@@ -2,17 +2,25 @@
 search, a page at a time, with counts per status) and the documents returned to a
 branch desk."""
 
+import re
 from datetime import date
 
 from peewee import ModelSelect, fn
 
+from domain import counts
 from domain.dates import riyadh_day_bounds
-from domain.delivery import pipeline
+from domain.delivery import pipeline, tracking
 from domain.delivery.moves import max_attempts
 from domain.identity import normalize_digits
 from models import Branch, City, Delivery, DeliveryStatus, Document, DocumentType, User
 
 PAGE_SIZE = 15
+NATIONAL_ID = re.compile(r"[0-9]{10}")
+
+
+def city_id(code: str) -> int | None:
+    """The id of the city with this code; 0 (no city) for an unknown code."""
+    return City.select(City.id).where(City.code == code).scalar() or 0
 
 
 def officer_query(city: str | None = None, day: date | None = None, search: str | None = None) -> ModelSelect:
@@ -26,14 +34,25 @@ def officer_query(city: str | None = None, day: date | None = None, search: str 
         .switch(Delivery)
         .join(City)
     )
+    return filtered(query, city, day, search)
+
+
+def filtered(query: ModelSelect, city: str | None, day: date | None, search: str | None) -> ModelSelect:
+    """The query narrowed to the officer's filters; each one reads an index of the deliveries."""
     if city:
-        query = query.where(City.code == city)
+        query = query.where(Delivery.city == city_id(city))
     if day:
         start, end = riyadh_day_bounds(day)
         query = query.where((Delivery.created_at >= start) & (Delivery.created_at < end))
     search = normalize_digits(search or "").replace(" ", "").upper()
-    if search:
-        query = query.where((Delivery.tracking_number.contains(search)) | (User.national_id == search))
+    if NATIONAL_ID.fullmatch(search):
+        # Ten digits are no part of a tracking number (eight digits and a check digit).
+        query = query.where(Delivery.user.in_(User.select(User.id).where(User.national_id == search)))
+    elif tracking.PATTERN.fullmatch(search):
+        query = query.where(Delivery.tracking_number == search)
+    elif search:
+        # A part of a number: the one search that reads every delivery.
+        query = query.where(Delivery.tracking_number.contains(search))
     return query
 
 
@@ -60,22 +79,19 @@ def officer_page(
 
 
 def officer_counts(city: str | None = None, day: date | None = None, search: str | None = None) -> dict[str, int]:
-    """How many deliveries are in each status, under the same filters ("" counts them all)."""
-    if city or search:
-        query = officer_query(city, day, search)
+    """How many deliveries are in each status, under the same filters ("" counts them all).
+
+    By city or in all, the summary rows of domain/counts.py answer; a day or a
+    search narrows the deliveries through an index, and those are counted.
+    """
+    if day or search:
+        query = filtered(Delivery.select(), city, day, search)
+        counted = dict(query.select(Delivery.status, fn.COUNT(Delivery.id)).group_by(Delivery.status).tuples())
     else:
-        # The joins of officer_query change no count: without a city or a
-        # search, count the deliveries alone.
-        query = Delivery.select()
-        if day:
-            start, end = riyadh_day_bounds(day)
-            query = query.where((Delivery.created_at >= start) & (Delivery.created_at < end))
-    counted = query.select(Delivery.status, fn.COUNT(Delivery.id).alias("count")).group_by(Delivery.status).dicts()
-    counts = {status: 0 for status in DeliveryStatus.ALL}
-    for row in counted:
-        counts[row["status"]] = row["count"]
-    counts[""] = sum(counts.values())
-    return counts
+        counted = counts.by_status(counts.DELIVERY, [city_id(city)] if city else None)
+    found = {status: counted.get(status, 0) for status in DeliveryStatus.ALL}
+    found[""] = sum(found.values())
+    return found
 
 
 def officer_row(delivery_id: int) -> Delivery | None:

@@ -7,6 +7,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 import models
+from domain import counts
 from domain.accounts import hash_password
 from domain.identity import national_id_problem
 from domain.requests import expected_response_date
@@ -121,7 +122,7 @@ def insert_request(
     fields = {}
     if created_at is not None:
         fields["created_at"] = created_at
-    return models.ServiceRequest.create(
+    made = models.ServiceRequest.create(
         reference=f"M1448-{900000 + number:06d}",
         user=user_id,
         sector=service.sector_id,
@@ -132,6 +133,9 @@ def insert_request(
         due_date=due_date,
         **fields,
     )
+    # Written around the acts, it is counted as the acts would count it.
+    counts.added(counts.REQUEST, service.sector_id, status)
+    return made
 
 
 def request_row(reference):
