@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from domain import accounts, audit
+from domain import accounts, audit, counts
 from domain.errors import Conflict, Refused
 from domain.notifier import send_sms
 from models import Branch, Role, Sector, User, write_transaction
@@ -93,6 +93,7 @@ def open_account(
                 branch=scope.branch,
                 password_hash=accounts.hash_password(accounts.unusable_password()),
             )
+            counts.added(counts.ACCOUNT, "", scope.role)
             audit.record(admin, "staff.open", "user", national_id, "", scope.describe())
             _tell_to_set_password(user, password_link)
     except IntegrityError:
@@ -128,6 +129,8 @@ def rescope(admin: User, user: User, version, scope: Scope) -> User:
             raise Refused(LAST_ADMIN, code="last_admin")
         before = scope_of(user).describe()
         changed = _guarded(user, version, role=scope.role, sector=scope.sector, branch=scope.branch)
+        if scope.role != user.role:
+            counts.moved(counts.ACCOUNT, "", user.role, scope.role)
         audit.record(admin, "staff.scope", "user", user.national_id, before, scope.describe())
     return changed
 

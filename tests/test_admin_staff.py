@@ -132,3 +132,17 @@ def test_the_audit_log_shows_staff_actions_newest_first_and_filters_by_record(ad
     filtered = admin.page(f"/admin/audit?kind=appointment&subject={appointment.number}")
     assert len(filtered.select("tbody tr")) == 1
     assert desk.get("/admin/audit").status_code == 403
+
+
+def test_the_overview_counts_follow_accounts_opened_and_moved(admin, in_app):
+    def agents_shown():
+        rows = admin.page("/admin/").select("tbody tr")
+        return next(row.select("td")[1].text for row in rows if "موظف القطاع" in row.text)
+
+    before = int(agents_shown())
+    open_agent(admin, in_app)
+    assert int(agents_shown()) == before + 1
+    page, user_id = member_page(admin, in_app, NEW_AGENT_ID)
+    scope = page.one(f'form[action="/admin/staff/{user_id}/scope"]')
+    admin.submit(scope["action"], dict(page.form_values(scope), role="officer", sector=""))
+    assert int(agents_shown()) == before
