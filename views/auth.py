@@ -4,49 +4,28 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms.validators import DataRequired, EqualTo
 
 from domain import accounts
-from domain.identity import national_id_problem, normalize_digits
+from domain.identity import normalize_digits
 from models import User
 from views import limits
 from views.access import home_for
-from views.forms import Form
+from views.forms import Form, national_id_field
 from views.rendering import safe_next
 
 bp = Blueprint("auth", __name__)
 
 RESEND_AFTER_SECONDS = 30
 
-ID_PROBLEMS = {
-    "empty": _l("Enter your national ID or iqama number."),
-    "format": _l("The ID or iqama number must be 10 digits."),
-    "prefix": _l("The ID must start with 1 (citizen) or 2 (resident)."),
-    "checksum": _l("This ID or iqama number is not valid. Check the digits."),
-}
-
-
-def valid_national_id(form, field):
-    problem = national_id_problem(field.data)
-    if problem:
-        raise ValidationError(str(ID_PROBLEMS[problem]))
-
 
 class LoginForm(Form):
-    national_id = StringField(
-        _l("National ID or iqama number"),
-        filters=[normalize_digits],
-        validators=[valid_national_id],
-    )
+    national_id = national_id_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
 class ForgotForm(Form):
-    national_id = StringField(
-        _l("National ID or iqama number"),
-        filters=[normalize_digits],
-        validators=[valid_national_id],
-    )
+    national_id = national_id_field()
 
 
 PASSWORD_PROBLEMS = {
@@ -85,8 +64,10 @@ def client_address():
     return request.remote_addr or "unknown"
 
 
-def wait_message(seconds):
-    return _("Too many attempts. Try again in %(seconds)s seconds.", seconds=seconds)
+def wait_on(form, seconds):
+    """Tell the form to wait; the status and headers of the answer."""
+    form.form_errors.append(_("Too many attempts. Try again in %(seconds)s seconds.", seconds=seconds))
+    return 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -102,8 +83,7 @@ def login():
         national_id = form.national_id.data
         seconds = accounts.admit_password(national_id, client_address())
         if seconds:
-            form.form_errors.append(wait_message(seconds))
-            status, headers = 429, {"Retry-After": str(seconds)}
+            status, headers = wait_on(form, seconds)
         else:
             user = User.get_or_none(User.national_id == national_id)
             if accounts.check_password(user, form.password.data):
@@ -132,8 +112,7 @@ def verify():
     if form.validate_on_submit():
         seconds = accounts.admit_code(national_id)
         if seconds:
-            form.form_errors.append(wait_message(seconds))
-            status, headers = 429, {"Retry-After": str(seconds)}
+            status, headers = wait_on(form, seconds)
         elif accounts.check_code(challenge, form.code.data):
             accounts.clear_attempts(national_id, client_address())
             user = challenge.user
@@ -197,8 +176,7 @@ def forgot_password():
         national_id = form.national_id.data
         seconds = accounts.admit_password(national_id, client_address())
         if seconds:
-            form.form_errors.append(wait_message(seconds))
-            status, headers = 429, {"Retry-After": str(seconds)}
+            status, headers = wait_on(form, seconds)
         else:
             session["new_password"] = accounts.start_new_password(national_id)
             session.pop("new_password_tries", None)

@@ -4,8 +4,13 @@ from functools import lru_cache
 
 from babel import support
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
 from wtforms.i18n import messages_path
+from wtforms.validators import ValidationError
+
+from domain.identity import national_id_problem, normalize_digits
 
 
 @lru_cache(maxsize=8)
@@ -23,3 +28,22 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _wtforms_messages(str(get_locale() or "ar"))
+
+
+ID_PROBLEMS = {
+    "empty": _l("Enter your national ID or iqama number."),
+    "format": _l("The ID or iqama number must be 10 digits."),
+    "prefix": _l("The ID must start with 1 (citizen) or 2 (resident)."),
+    "checksum": _l("This ID or iqama number is not valid. Check the digits."),
+}
+
+
+def valid_national_id(form, field):
+    problem = national_id_problem(field.data)
+    if problem:
+        raise ValidationError(str(ID_PROBLEMS[problem]))
+
+
+def national_id_field():
+    """«رقم الهوية الوطنية أو الإقامة»: Arabic-Indic digits accepted, the check digit checked."""
+    return StringField(_l("National ID or iqama number"), filters=[normalize_digits], validators=[valid_national_id])

@@ -2,24 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from domain.identity import national_id_problem, normalize_digits
-from views.forms import Form
+from domain.identity import normalize_digits
+from views.forms import Form, national_id_field
 from views.messages.forms import clean_text
-
-ID_PROBLEMS = {
-    "empty": _l("Enter the national ID or iqama number."),
-    "format": _l("The ID or iqama number must be 10 digits."),
-    "prefix": _l("The ID must start with 1 (citizen) or 2 (resident)."),
-    "checksum": _l("This ID or iqama number is not valid. Check the digits."),
-}
-
-
-def valid_national_id(form, field):
-    problem = national_id_problem(field.data)
-    if problem:
-        raise ValidationError(str(ID_PROBLEMS[problem]))
 
 
 class ScopeForm(Form):
@@ -30,9 +17,7 @@ class ScopeForm(Form):
 
 
 class StaffForm(ScopeForm):
-    national_id = StringField(
-        _l("National ID or iqama number"), filters=[normalize_digits], validators=[valid_national_id]
-    )
+    national_id = national_id_field()
     name_ar = StringField(
         _l("Name in Arabic"),
         filters=[clean_text],
