@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import commands
 import models
-from views import register_blueprints
+from views import inputs, register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
 from views.rendering import register_template_helpers
@@ -62,6 +62,8 @@ def create_app(config=None):
         DEMO_MODE=os.environ.get("TAWASUL_DEMO") == "1",
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        # Longer addresses get the portal's 414 page (gunicorn's own limit is set above it in `make serve`).
+        MAX_URL_LENGTH=4096,
         BABEL_DEFAULT_LOCALE="ar",
         BABEL_DEFAULT_TIMEZONE="Asia/Riyadh",
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
@@ -95,6 +97,7 @@ def create_app(config=None):
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
+    inputs.init_app(app)
 
     @app.before_request
     def open_database_and_user():

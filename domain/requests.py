@@ -167,8 +167,10 @@ def my_requests(user: User, status: str | None = None, page: int = 1) -> Request
     """One page of the beneficiary's requests («طلباتي»), newest first, optionally of one status."""
     query = ServiceRequest.of_user(user, status or None)
     total = query.count()
-    items = list(query.paginate(page, MY_REQUESTS_PER_PAGE))
-    return RequestsPage(items, total, max(1, -(-total // MY_REQUESTS_PER_PAGE)))
+    pages = max(1, -(-total // MY_REQUESTS_PER_PAGE))
+    # A page past the last is empty without asking the database for an offset it cannot hold.
+    items = list(query.paginate(page, MY_REQUESTS_PER_PAGE)) if page <= pages else []
+    return RequestsPage(items, total, pages)
 
 
 def parse_cursor(value: str | None) -> tuple[date, int] | None:

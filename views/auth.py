@@ -3,7 +3,6 @@
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
@@ -11,6 +10,7 @@ from domain import accounts
 from domain.identity import national_id_problem, normalize_digits
 from models import User
 from views.access import home_for
+from views.inputs import Form
 from views.rendering import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -31,7 +31,7 @@ def valid_national_id(form, field):
         raise ValidationError(str(ID_PROBLEMS[problem]))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     national_id = StringField(
         _l("National ID or iqama number"),
         filters=[normalize_digits],
@@ -40,7 +40,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Verification code"),
         filters=[normalize_digits],

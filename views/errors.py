@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 
 from domain.errors import Conflict, Refused
 
-ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
+ERROR_CODES = (400, 403, 404, 405, 413, 414, 429, 431, 500)
 
 
 def register_error_handlers(app):

@@ -10,13 +10,14 @@ from domain.identity import normalize_digits
 from models import AppointmentStatus, Role
 from views.access import roles_required
 from views.appointments import bp, desk_appointment_or_404, slip_context
+from views.inputs import day_arg
 from views.printing import pdf_response, render_pdf
 from views.rendering import render_page_or_partial, safe_next
 
 
 def desk_day():
-    """The day asked for in ?date=, or today."""
-    return booking.parse_day(request.args.get("date")) or today()
+    """The day asked for in ?date=, or today (also for a day that is not one, or beyond the calendar)."""
+    return day_arg() or today()
 
 
 @bp.route("/desk")

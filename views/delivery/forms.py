@@ -1,11 +1,11 @@
 """The national address form: WTForms fields checked by domain.delivery.address."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from domain.delivery import address
+from views.inputs import Form
 
 
 def _checked_by(name):
@@ -20,7 +20,7 @@ def _checked_by(name):
     return validator
 
 
-class AddressForm(FlaskForm):
+class AddressForm(Form):
     short_address = StringField(_l("Short address"), validators=[_checked_by("short_address")])
     building_number = StringField(_l("Building number"), validators=[_checked_by("building_number")])
     street = StringField(_l("Street name"), validators=[_checked_by("street")])

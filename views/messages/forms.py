@@ -2,13 +2,13 @@
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import html_params
 
 from domain.requests import label
+from views.inputs import Form
 
 
 def clean_text(value):
@@ -35,7 +35,7 @@ class ServiceField(SelectField):
         """Checked by the view against the chosen sector."""
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     sector = SelectField(_l("Sector"), validate_choice=False)
     service = ServiceField(_l("Service"), validate_choice=False)
     subject = StringField(
@@ -58,7 +58,7 @@ class RequestForm(FlaskForm):
     submission_token = HiddenField()
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(
         _l("Your reply"),
         filters=[clean_text],
@@ -74,7 +74,7 @@ class StaffReplyForm(ReplyForm):
     version = HiddenField()
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("New status"), validate_choice=False)
     note = TextAreaField(
         _l("Note to the beneficiary (optional)"),
@@ -84,7 +84,7 @@ class StatusForm(FlaskForm):
     version = HiddenField()
 
 
-class TakeForm(FlaskForm):
+class TakeForm(Form):
     version = HiddenField()
 
 
