@@ -17,13 +17,14 @@ run: install
 	TAWASUL_DEMO=1 $(FLASK) seed-demo
 	TAWASUL_DEMO=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
-# Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy.
+# Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy;
+# request lines up to 8190 bytes (gunicorn's most) reach the app, which answers long ones with its own 414 page.
 WORKERS ?= $(shell nproc)
 THREADS ?= 8
 serve: install
 	$(FLASK) db upgrade
 	DATABASE_POOL_SIZE=$(THREADS) $(VENV)/bin/gunicorn 'app:create_app()' \
-		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
+		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) --limit-request-line 8190 \
 		--bind $${BIND:-127.0.0.1:8000} --access-logfile - --graceful-timeout 20
 
 test: install-test

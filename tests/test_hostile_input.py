@@ -9,10 +9,17 @@ answer must be a page with a message, or a success; never a 5xx.
 """
 
 import ast
+import http.client
 import io
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
+from subprocess import DEVNULL
 from urllib.parse import quote
 
 import pytest
@@ -219,7 +226,42 @@ def test_an_address_too_long_gets_the_portal_s_own_page(citizen):
     english(citizen)
     page = citizen.page("/messages?q=" + "x" * 5000)
     assert_page_with_message(page, 414)
-    assert "The address is too long" in page.text
+    assert "The page address is too long" in page.text
+
+
+def test_gunicorn_as_make_serve_runs_it_lets_a_long_address_reach_the_portal_s_page(database_url):
+    """gunicorn's own limit (4094 bytes by default) would answer with its bare English page."""
+    limit = re.search(r"--limit-request-line (\d+)", (ROOT / "Makefile").read_text()).group(1)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "gunicorn", "app:create_app()", "--bind", f"127.0.0.1:{port}"]
+    env = dict(os.environ, DATABASE_URL=database_url, DATABASE_POOL_SIZE="0", SECRET_KEY="test-secret")
+    server = subprocess.Popen(
+        [*command, "--limit-request-line", limit], cwd=ROOT, env=env, stdout=DEVNULL, stderr=DEVNULL
+    )
+    try:
+        connection = wait_for_server(port)
+        connection.request("GET", "/healthz?q=" + "x" * 5000)
+        response = connection.getresponse()
+        body = response.read().decode()
+    finally:
+        server.terminate()
+        server.wait()
+    assert response.status == 414
+    assert '<html lang="ar" dir="rtl">' in body and "عنوان الصفحة طويل جدًا" in body
+
+
+def wait_for_server(port):
+    """A connection to the server once it listens (it takes a moment to start)."""
+    for _ in range(300):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.connect()
+            return connection
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("gunicorn did not start")
 
 
 def test_every_form_reads_the_request_through_the_cleaning_base():
@@ -439,7 +481,7 @@ def assert_answered(response, rule, drawn):
 
 
 ROLES = ["anonymous", *DEMO]
-EXAMPLES = 8  # per route where the role reaches the view
+EXAMPLES = 12  # per route where the role reaches the view
 TURNED_AWAY = 2  # per route where the role is sent to sign in or refused before the view reads anything
 
 

@@ -9,7 +9,7 @@
   empty value, text sent for a file field is no file, and JSON is not a form.
 - The URL converters: ``<int:…>`` does not match beyond 2^63-1 (404), and a
   text variable with a NUL or a bidi control does not match either.
-- ``day_arg``: a date query parameter, only within what the Hijri calendar covers.
+- Dates are read by ``domain.dates.parse_day``, only within what the Hijri calendar covers.
 - ``MAX_URL_LENGTH``: a longer address gets the portal's own 414 page.
 """
 
@@ -22,7 +22,6 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 from wtforms import FileField
 
-from domain.dates import parse_day
 from domain.identity import normalize_digits
 
 # NUL and the bidi embedding, override and isolate controls.
@@ -74,9 +73,10 @@ class Form(FlaskForm):
                 return formdata
             if not form.is_submitted() or not (request.form or request.files):
                 return None  # nothing sent, or JSON: not a submission of this form
+            fields = {field.name: field for field in form}
             values = MultiDict()
             for name in dict.fromkeys([*request.form, *request.files]):
-                field = form._fields.get(name)
+                field = fields.get(name)
                 if isinstance(field, FileField):
                     values.setlist(name, request.files.getlist(name))
                 elif name in request.form:
@@ -101,11 +101,6 @@ class TextConverter(UnicodeConverter):
     def __init__(self, map, minlength=1, maxlength=None, length=None):
         super().__init__(map, minlength, maxlength, length)
         self.regex = self.regex.replace("[^/]", "[^/\x00\u202a-\u202e\u2066-\u2069]")
-
-
-def day_arg(name="date"):
-    """The day a query parameter names (ISO, Arabic-Indic digits too); None for none, or one beyond the calendar."""
-    return parse_day(request.args.get(name))
 
 
 def refuse_long_url():

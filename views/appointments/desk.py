@@ -4,20 +4,19 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import _
 
 from domain import appointments as booking
-from domain.dates import today
+from domain.dates import parse_day, today
 from domain.errors import Refused
 from domain.identity import normalize_digits
 from models import AppointmentStatus, Role
 from views.access import roles_required
 from views.appointments import bp, desk_appointment_or_404, slip_context
-from views.inputs import day_arg
 from views.printing import pdf_response, render_pdf
 from views.rendering import render_page_or_partial, safe_next
 
 
 def desk_day():
     """The day asked for in ?date=, or today (also for a day that is not one, or beyond the calendar)."""
-    return day_arg() or today()
+    return parse_day(request.args.get("date")) or today()
 
 
 @bp.route("/desk")
