@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from subprocess import DEVNULL
 from urllib.parse import quote
 
 import pytest
@@ -136,7 +135,6 @@ def test_the_officer_s_list_ignores_a_day_beyond_the_calendar(officer, populated
 
 
 def test_nul_and_bidi_controls_are_taken_out_of_what_is_typed(citizen, in_app):
-    reference = None
     data = request_data(citizen, subject="\u202eجواز\x00 السفر\u2066", body="نص\x00 الطلب\u202a")
     page = citizen.submit("/messages/new", data)
     assert page.status == 303, page.text
@@ -238,7 +236,11 @@ def test_gunicorn_as_make_serve_runs_it_lets_a_long_address_reach_the_portal_s_p
     command = [sys.executable, "-m", "gunicorn", "app:create_app()", "--bind", f"127.0.0.1:{port}"]
     env = dict(os.environ, DATABASE_URL=database_url, DATABASE_POOL_SIZE="0", SECRET_KEY="test-secret")
     server = subprocess.Popen(
-        [*command, "--limit-request-line", limit], cwd=ROOT, env=env, stdout=DEVNULL, stderr=DEVNULL
+        [*command, "--limit-request-line", limit],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         connection = wait_for_server(port)
