@@ -17,14 +17,15 @@ run: install
 	TAWASUL_DEMO=1 $(FLASK) seed-demo
 	TAWASUL_DEMO=1 $(PY) scripts/run.py
 
-# Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy.
+# Production-shaped serving: gunicorn, threaded workers from the CPU count, behind a buffering proxy;
+# request lines up to 8190 bytes (gunicorn's most) reach the app, which answers long ones with its own 414 page.
 # The worker runs beside it as a service of its own: `make worker`.
 WORKERS ?= $(shell nproc)
 THREADS ?= 8
 serve: serve-settings install
 	$(FLASK) db upgrade
 	DATABASE_POOL_SIZE=$(THREADS) $(VENV)/bin/gunicorn 'app:create_app()' \
-		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
+		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) --limit-request-line 8190 \
 		--bind $${BIND:-127.0.0.1:8000} --access-logfile - --graceful-timeout 20
 
 # Several workers must share the action limits (and the job queue): refuse to start them without Redis.

@@ -14,11 +14,10 @@ import commands
 import models
 import worker
 from domain import audit, catalog
-from views import limits, register_blueprints
+from views import inputs, limits, register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
 from views.rendering import register_template_helpers
-from views.uploads import PortalRequest
 
 babel = Babel()
 compress = Compress()
@@ -75,7 +74,6 @@ def refuse_unsafe_configuration(config):
 def create_app(config=None):
     """Create and configure the Tawasul application."""
     app = Flask(__name__, instance_relative_config=True)
-    app.request_class = PortalRequest
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         TAWASUL_ENV=os.environ.get("TAWASUL_ENV", "development"),
@@ -90,6 +88,8 @@ def create_app(config=None):
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
         # The whole body; each file is cut at its own limit while the form is read (views/uploads.py).
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        # Longer addresses get the portal's 414 page (gunicorn's own limit is set above it in `make serve`).
+        MAX_URL_LENGTH=4096,
         BABEL_DEFAULT_LOCALE="ar",
         BABEL_DEFAULT_TIMEZONE="Asia/Riyadh",
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
@@ -155,6 +155,7 @@ def create_app(config=None):
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
+    inputs.init_app(app)
 
     @app.before_request
     def open_database_and_user():

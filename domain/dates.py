@@ -8,12 +8,21 @@ from babel.dates import format_date as babel_format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from hijridate import Gregorian, Hijri
+from hijridate.ummalqura import GREGORIAN_RANGE
+
+from domain.identity import normalize_digits
 
 # Friday and Saturday are the weekend (Monday is 0).
 WEEKEND = (4, 5)
 
 # Saudi Arabia keeps UTC+3 all year (no daylight saving).
 RIYADH = timezone(timedelta(hours=3), "AST")
+
+
+# The days the Umm al-Qura calendar covers (1343–1500 AH), less a month at each end so
+# that a page showing the day before or after, or a month around it, stays within it.
+FIRST_DAY = date(*GREGORIAN_RANGE[0]) + timedelta(days=31)
+LAST_DAY = date(*GREGORIAN_RANGE[1]) - timedelta(days=31)
 
 
 def now_riyadh() -> datetime:
@@ -34,6 +43,15 @@ def riyadh_day_bounds(day: date) -> tuple[datetime, datetime]:
     """A Riyadh calendar day as a half-open range of stored (naive UTC) times."""
     start = datetime.combine(day, datetime.min.time(), RIYADH).astimezone(UTC).replace(tzinfo=None)
     return start, start + timedelta(days=1)
+
+
+def parse_day(text: str | None) -> date | None:
+    """The day of an ISO date («2027-02-18», Arabic-Indic digits too), or None, also outside FIRST_DAY–LAST_DAY."""
+    try:
+        day = date.fromisoformat(normalize_digits(text))
+    except (TypeError, ValueError):
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def hijri(day: date) -> Hijri:

@@ -181,8 +181,10 @@ def my_requests(user: User, status: str | None = None, page: int = 1) -> Request
     # Counted on the person's own rows of the (user, created_at, id) index, not joined to the services.
     mine = ServiceRequest.select().where(ServiceRequest.user == user)
     total = (mine.where(ServiceRequest.status == status) if status else mine).count()
-    items = _with_services(query.paginate(page, MY_REQUESTS_PER_PAGE))
-    return RequestsPage(items, total, max(1, -(-total // MY_REQUESTS_PER_PAGE)))
+    pages = max(1, -(-total // MY_REQUESTS_PER_PAGE))
+    # A page past the last is empty without asking the database for an offset it cannot hold.
+    items = _with_services(query.paginate(page, MY_REQUESTS_PER_PAGE)) if page <= pages else []
+    return RequestsPage(items, total, pages)
 
 
 def _with_services(rows) -> list[ServiceRequest]:

@@ -243,8 +243,8 @@ def test_errors_are_in_english_on_english_pages(citizen):
     [
         {"submission_token": ""},
         {"submission_token": "short"},
-        {"service": "passport_renew\x00"},
-        {"sector": "passports\x00"},
+        {"service": "passport_renew'"},
+        {"sector": "passports_"},
         {"sector": "' OR 1=1 --"},
         {"service": "x" * 5000},
     ],
@@ -254,6 +254,12 @@ def test_a_tampered_form_is_refused_clearly(citizen, tamper):
     assert page.status == 422
     assert page.select(".error-summary li")
     assert models_count() == 0
+
+
+def test_nul_in_the_chosen_codes_is_taken_out_before_they_are_read(citizen):
+    page = send_request(citizen, sector="passports\x00", service="\x00passport_renew")
+    assert page.status == 303
+    assert models_count() == 1
 
 
 def test_a_form_without_csrf_token_is_refused_without_saving(citizen):

@@ -104,10 +104,18 @@ def test_a_file_far_over_the_limit_gets_the_form_back_with_the_text_and_the_limi
     assert "أرغب في تجديد" in page.one("#body").text
 
 
-def test_many_files_keep_no_more_than_one_file_beyond_the_limit_in_memory():
-    from views.uploads import PortalRequest
+def test_the_request_keeps_only_the_first_bytes_of_a_file_far_over_the_limit(app):
+    big = b"%PDF-" + b"0" * (5 * attachments.MAX_BYTES)
+    data = {"attachments": (io.BytesIO(big), "scan.pdf"), "subject": "x"}
+    with app.test_request_context("/messages/new", method="POST", data=data, content_type="multipart/form-data"):
+        from flask import request
 
-    request = PortalRequest.from_values()
+        assert len(request.files["attachments"].stream.getvalue()) == attachments.MAX_BYTES + 1
+        assert request.form["subject"] == "x"
+
+
+def test_many_files_keep_no_more_than_one_file_beyond_the_limit_in_memory(app):
+    request = app.request_class.from_values()
     streams = [request._get_file_stream(0, "application/pdf", "x.pdf") for _ in range(attachments.MAX_FILES + 5)]
     for stream in streams:
         stream.write(b"x" * (attachments.MAX_BYTES + 100))

@@ -6,7 +6,7 @@ from peewee import InterfaceError, OperationalError
 
 from domain.errors import Conflict, Refused
 
-ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
+ERROR_CODES = (400, 403, 404, 405, 413, 414, 429, 431, 500)
 
 DATABASE_RETRY_AFTER_SECONDS = 30
 

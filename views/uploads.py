@@ -8,8 +8,6 @@ bytes at all beyond one file more than allowed, so memory stays bounded.
 
 import io
 
-from flask import Request
-
 from domain import attachments
 
 
@@ -27,7 +25,9 @@ class FirstBytes(io.BytesIO):
         return len(data)
 
 
-class PortalRequest(Request):
+class UploadLimits:
+    """A request mixin: each uploaded file is read into ``FirstBytes``, never whole."""
+
     files_read = 0
 
     def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):

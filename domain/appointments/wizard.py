@@ -31,6 +31,7 @@ from domain.appointments.slots import (
     other_branches_with_free_days,
     regions_for,
 )
+from domain.dates import parse_day
 from domain.errors import Refused
 from models import (
     Appointment,
@@ -44,14 +45,6 @@ from models import (
 )
 
 STEPS = ("sector", "service", "region", "branch", "date", "time")
-
-
-def parse_day(text: str | None) -> date | None:
-    """The day of an ISO date («2027-02-18»), or None."""
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
 
 
 class DayAndTime:

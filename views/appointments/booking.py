@@ -59,7 +59,11 @@ def book():
 def confirm():
     """Save the appointment from the review step; a second click gets the same one."""
     token = valid_token(request.form.get("token"))
-    done = already_submitted(Appointment, token, g.user)
+    try:
+        done = already_submitted(Appointment, token, g.user)
+    except Refused as refused:  # another person's form: review again, with a token of one's own
+        flash(str(refused.message), "error")
+        return redirect_after_post(url_for("appointments.book", review=1, **booking_state(request.form).query()))
     if done is not None:
         return redirect_after_post(show_link(done))
     state = booking_state(request.form)

@@ -4,7 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import _
 
 from domain import appointments as booking
-from domain.dates import today
+from domain.dates import parse_day, today
 from domain.errors import Refused
 from domain.identity import normalize_digits
 from models import Role
@@ -14,8 +14,8 @@ from views.rendering import render_page_or_partial, safe_next
 
 
 def desk_day():
-    """The day asked for in ?date=, or today."""
-    return booking.parse_day(request.args.get("date")) or today()
+    """The day asked for in ?date=, or today (also for a day that is not one, or beyond the calendar)."""
+    return parse_day(request.args.get("date")) or today()
 
 
 @bp.route("/desk")

@@ -1,34 +1,28 @@
 """Document delivery: «طلبات التوصيل» for the delivery officer, and documents returned to a branch desk."""
 
-from datetime import date
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import flash, g, render_template, request, url_for
 from flask_babel import _, ngettext
-from werkzeug.datastructures import MultiDict
 
+from domain.dates import parse_day
 from domain.delivery import moves, pipeline, worklists
 from domain.delivery.address import cities
 from domain.errors import Conflict, Refused
-from domain.identity import normalize_digits
 from models import DeliveryStatus, Role
 from views.access import found_or_404, roles_required
 from views.delivery import bp, track_link
+from views.inputs import CleanMultiDict, bounded_int
 from views.rendering import redirect_after_post, render_page_or_partial, safe_next, wants_partial
 
 
 def read_filters(args):
-    """Read the list's filters from a query string; a date that is not one is ignored."""
+    """Read the list's filters from a query string; a date that is not one (or beyond the calendar) is ignored."""
     status = args.get("status", "")
-    day_text = normalize_digits(args.get("date", "")) or ""
-    try:
-        day = date.fromisoformat(day_text) if day_text else None
-    except ValueError:
-        day = None
     return {
         "status": status if status in DeliveryStatus.ALL else "",
         "city": args.get("city", ""),
-        "date": day,
+        "date": parse_day(args.get("date")),
         "q": (args.get("q") or "").strip(),
         "after": args.get("after", type=int),
     }
@@ -79,7 +73,7 @@ def officer_list():
 
 def filters_of(back):
     """Read the filters of the list URL the officer came from."""
-    return read_filters(MultiDict(parse_qsl(urlsplit(back).query)))
+    return read_filters(CleanMultiDict(parse_qsl(urlsplit(back).query)))
 
 
 def answer_row(delivery, back, status_code, message=None, kind="error"):
@@ -149,9 +143,9 @@ def officer_bulk():
     back = safe_next(request.form.get("next"), url_for("delivery.officer_list"))
     items = []
     for value in request.form.getlist("selected"):
-        delivery_id, _sep, version = value.partition(":")
-        if delivery_id.isdigit() and version.isdigit():
-            items.append((int(delivery_id), int(version)))
+        delivery_id, _sep, version = (bounded_int(part) for part in value.partition(":"))
+        if delivery_id is not None and version is not None:
+            items.append((delivery_id, version))
     target = request.form.get("status", "")
     if not items or target not in pipeline.OFFICER_TARGETS:
         flash(_("Select at least one delivery and the status to move them to."), "error")

@@ -115,6 +115,7 @@ def new():
         )
     except Refused as refusal:
         form.form_errors.append(refusal.message)
+        form.submission_token.data = new_token()  # nothing was made; the next send is a new one
         return _render_request_form(form, 422, files_dropped=bool(uploads))
     return redirect_after_post(url_for("messages.confirmation", reference=service_request.reference))
 
