@@ -7,7 +7,8 @@ HTMX_VERSION := 2.0.11
 HTMX_SHA256 := 165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e
 HTMX_JS := static/vendor/htmx.min.js
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
-TEST_PACKAGES := chromium poppler-utils
+TEST_PACKAGES := chromium poppler-utils nginx-light libnginx-mod-http-brotli-filter
+BENCH_PACKAGES := wrk
 PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: run serve test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
