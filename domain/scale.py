@@ -114,8 +114,8 @@ def beneficiary_id(index: int) -> str:
 
 
 def beneficiary_count(requests: int, appointments: int, deliveries: int) -> int:
-    """How many beneficiaries the rows are spread over: about fifty requests each."""
-    return max(100, requests // 50, deliveries // 50, appointments // 15)
+    """How many beneficiaries the rows are spread over: about fifty requests each, and enough to book in bursts."""
+    return max(500, requests // 50, deliveries // 50, appointments // 15)
 
 
 def seed_scale(requests: int, appointments: int, deliveries: int, seed: int = 1448, echo=None) -> dict[str, int]:
