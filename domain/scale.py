@@ -350,9 +350,9 @@ def _requests(rng, count, users, agents):
 
 
 def _past_days(first: date, holidays: set[date]) -> Iterator[date]:
-    """Working days before ``first``, newest first, for a year and a half."""
+    """Working days of the year before ``first``, newest first."""
     day = first
-    for _ in range(550):
+    for _ in range(365):
         day -= timedelta(days=1)
         if day.weekday() not in WEEKEND and day not in holidays:
             yield day
@@ -419,26 +419,20 @@ def _appointments(rng, count, users):
             statuses.append(AppointmentStatus.CANCELLED)
         return statuses
 
-    # The coming days: the first open days of each branch, slot after slot, until a tenth is booked.
-    for offset in range(max(len(days) for days in coming.values())):
-        for branch, service, starts in pairs:
-            days = coming[branch.id]
-            if offset >= len(days) or made >= future_goal:
+    # Slots drawn at random over every branch and service: the coming days of the window get
+    # a tenth of the appointments, the past year the rest; a slot is drawn once at most.
+    past = list(_past_days(today(), holidays))
+    drawn = set()
+    for goal, is_past in ((future_goal, False), (count, True)):
+        while made < goal:
+            index = rng.randrange(len(pairs))
+            branch, service, starts = pairs[index]
+            days = past if is_past else coming[branch.id]
+            day, start = rng.choice(days), rng.choice(starts)
+            if (index, day, start) in drawn:
                 continue
-            for start in starts:
-                if made >= future_goal:
-                    break
-                fill(days[offset], branch, service, start, seats(service.slot_capacity, past=False))
-    # The past: from yesterday backwards until the count is reached.
-    for day in _past_days(today(), holidays):
-        if made >= count:
-            break
-        for branch, service, starts in pairs:
-            for start in starts:
-                if made >= count:
-                    break
-                statuses = seats(service.slot_capacity, past=True)[: count - made]
-                fill(day, branch, service, start, statuses)
+            drawn.add((index, day, start))
+            fill(day, branch, service, start, seats(service.slot_capacity, past=is_past)[: goal - made])
     bulk_insert(Slot, [Slot.id, Slot.branch, Slot.service, Slot.date, Slot.start, Slot.capacity, Slot.taken], slots)
     fields = [
         Appointment.id,
