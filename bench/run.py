@@ -793,6 +793,14 @@ def main():
             "same server; the load column is the 1-minute load average when the figure was taken",
             "- targets are p99 latencies under that load; a miss is reported, only errors fail the bench",
         ]
+        + (
+            [
+                "- **the machine was busy** (a load average above its CPU count) while this ran: the latencies "
+                "say as much about the other work as about the app; judge speed from a run on an idle machine"
+            ]
+            if max(load_before[0], load_after[0]) > (os.cpu_count() or 1)
+            else []
+        )
     )
     text = report(sections, header)
     RESULTS.write_text(text)
