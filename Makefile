@@ -7,10 +7,11 @@ HTMX_VERSION := 2.0.11
 HTMX_SHA256 := 165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e
 HTMX_JS := static/vendor/htmx.min.js
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-hosny-amiri
-TEST_PACKAGES := chromium poppler-utils
+TEST_PACKAGES := chromium poppler-utils nginx-light libnginx-mod-http-brotli-filter
+BENCH_PACKAGES := wrk nginx-light libnginx-mod-http-brotli-filter
 PG_DEFAULT_URL := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve serve-settings worker test lint format install install-test system-deps system-deps-test translations compile-translations bench clean
+.PHONY: run serve serve-settings worker test lint format install install-test system-deps system-deps-test system-deps-bench translations compile-translations bench clean
 
 run: install
 	TAWASUL_DEMO=1 $(FLASK) db upgrade
@@ -85,6 +86,9 @@ system-deps:
 system-deps-test:
 	@sh scripts/system_packages.sh $(TEST_PACKAGES)
 
+system-deps-bench:
+	@sh scripts/system_packages.sh $(BENCH_PACKAGES)
+
 # Extract strings, update both catalogs (Arabic by hand, English from its msgids), compile.
 translations: $(VENV)/.installed
 	$(PY) scripts/translations.py update
@@ -92,8 +96,9 @@ translations: $(VENV)/.installed
 compile-translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations >/dev/null
 
-bench: install-test
-	$(PY) -m scripts.bench
+# The HTTP benchmark (bench/run.py): gunicorn, nginx and wrk on loopback; BENCH_SCALE=1 for the 1M sizes.
+bench: install-test system-deps-bench
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) instance static/vendor translations/*/LC_MESSAGES/*.mo

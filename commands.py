@@ -1,12 +1,15 @@
-"""Command-line tasks: ``flask --app app:create_app db upgrade``, ``seed-demo``, ``load-catalog``."""
+"""Command-line tasks: ``flask --app app:create_app db upgrade``, ``seed-demo``, ``load-catalog``, ``seed-scale``."""
+
+import time
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 import migrations
 import models
 from domain.catalog import load_catalog
 from domain.demo import seed_demo
+from domain.scale import SCALE_PASSWORD, AlreadySeeded, seed_scale
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
 
@@ -51,7 +54,29 @@ def seed_demo_command():
     click.echo("demo data ready")
 
 
+@click.command("seed-scale")
+@click.option("--requests", "requests_count", type=click.IntRange(0), default=1_000_000, show_default=True)
+@click.option("--appointments", type=click.IntRange(0), default=300_000, show_default=True)
+@click.option("--deliveries", type=click.IntRange(0), default=1_000_000, show_default=True)
+@with_appcontext
+def seed_scale_command(requests_count, appointments, deliveries):
+    """Add synthetic beneficiaries, requests, appointments and deliveries on top of the demo data."""
+    started = time.perf_counter()
+    with models.db.connection_context():
+        migrations.upgrade()
+        seed_demo()
+        try:
+            counts = seed_scale(requests_count, appointments, deliveries, echo=click.echo)
+        except AlreadySeeded as error:
+            raise click.ClickException(f"this database already has the synthetic data (beneficiary {error})") from None
+    click.echo(
+        f"{counts['beneficiaries']} beneficiaries (password {SCALE_PASSWORD}), {requests_count} requests, "
+        f"{appointments} appointments, {deliveries} deliveries in {time.perf_counter() - started:.0f}s"
+    )
+
+
 def init_app(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(load_catalog_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)

@@ -1,0 +1,1 @@
+"""Tawasul's HTTP benchmark: app servers, nginx in front, a load generator (``make bench``)."""

@@ -13,17 +13,18 @@ machine's load average is printed beside.
 import cProfile
 import os
 import pstats
-import random
 import shutil
 import sys
 import tempfile
 import time
 
 import migrations
-import scripts.bench as data
 from app import create_app
 from domain.demo import seed_demo
+from domain.scale import seed_scale
 from models import ServiceRequest, User, db
+from tests.helpers.accounts import DEMO, sign_in
+from tests.helpers.pages import PortalClient
 
 READS = int(os.environ.get("BENCH_READS", 300))
 BOOK = "/appointments/book?sector=passports&service=passport_renew&region=riyadh&branch=passports_riyadh_north"
@@ -57,8 +58,7 @@ def per_second(client, url, headers, reads):
 
 
 def main():
-    os.environ.setdefault("BENCH_ROWS", "5000")
-    data.ROWS = int(os.environ["BENCH_ROWS"])
+    rows = int(os.environ.get("BENCH_ROWS", "5000"))
     folder = tempfile.mkdtemp(prefix="tawasul-pages-")
     profile = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--profile" else None
     try:
@@ -69,16 +69,21 @@ def main():
                 "DATABASE_URL": "sqlite:///" + os.path.join(folder, "pages.db"),
                 "DEMO_MODE": True,
                 "WTF_CSRF_ENABLED": False,
+                "HUEY_IMMEDIATE": True,
                 "UPLOAD_FOLDER": folder,
             }
         )
+        app.test_client_class = PortalClient
         with app.app_context(), db.connection_context():
             migrations.upgrade()
             seed_demo()
-            people, agents = data.make_people()
-            data.make_requests(random.Random(1448), people, agents)
-            db.execute_sql("ANALYZE")
-            reference = ServiceRequest.select().join(User).where(User.national_id == data.CITIZEN).first().reference
+            seed_scale(requests=rows, appointments=0, deliveries=0)
+            citizen = User.get(User.national_id == DEMO["citizen"])
+            reference = ServiceRequest.select().where(ServiceRequest.user == citizen).first()
+            if reference is None:  # the synthetic rows belong to synthetic people: give the citizen one
+                reference = ServiceRequest.select().first()
+                ServiceRequest.update(user=citizen).where(ServiceRequest.id == reference.id).execute()
+            reference = reference.reference
         with app.test_request_context(), db.connection_context():
             from domain import appointments as booking
             from models import Branch
@@ -86,8 +91,8 @@ def main():
             day = booking.open_days(Branch.get(Branch.code == "passports_riyadh_north"))[1].isoformat()
         clients = {
             "anonymous": app.test_client(),
-            "citizen": data.sign_in(app, data.CITIZEN),
-            "agent": data.sign_in(app, data.AGENT),
+            "citizen": sign_in(app.test_client(), DEMO["citizen"]),
+            "agent": sign_in(app.test_client(), DEMO["agent"]),
         }
         constant = None
         for name, who, url, headers in pages(reference, day):
