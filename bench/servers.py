@@ -4,7 +4,9 @@ Used by the benchmark and by tests/test_reverse_proxy.py. Every process is start
 session of its own and stopped by its own id.
 """
 
+import grp
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -123,6 +125,11 @@ def nginx_conf(listen_port: int, upstream_ports: list[int], static_root: Path = 
     text = text.replace("/srv/tawasul/static/", f"{static_root}/")
     if not os.path.exists(BROTLI_MODULE):
         text = re.sub(r"(?m)^(\s*)(load_module .*brotli.*|brotli\w*\s.*)$", r"\1# \2", text)
+    if os.geteuid() == 0:
+        # Started as root, nginx's workers would run as nobody, who may not enter the checkout
+        # (a clone in a private temporary folder, say): they run as the checkout's owner.
+        owner = pwd.getpwuid(os.stat(static_root).st_uid)
+        text = f"user {owner.pw_name} {grp.getgrgid(owner.pw_gid).gr_name};\n" + text
     return "daemon off;\n" + text
 
 

@@ -25,14 +25,19 @@ def national_id_problem(value: str | None) -> str | None:
         return "format"
     if value[0] not in "12":
         return "prefix"
+    return None if check_sum(value) % 10 == 0 else "checksum"
+
+
+def check_sum(digits: str) -> int:
+    """The ID's weighted digit sum (Luhn): every other digit from the first doubled, less 9 above 9."""
     total = 0
-    for position, char in enumerate(value):
+    for position, char in enumerate(digits):
         digit = int(char)
         if position % 2 == 0:
             digit *= 2
             digit = digit - 9 if digit > 9 else digit
         total += digit
-    return None if total % 10 == 0 else "checksum"
+    return total
 
 
 def is_valid_national_id(value: str | None) -> bool:

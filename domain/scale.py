@@ -33,6 +33,7 @@ from domain.appointments.slots import open_days, slot_starts
 from domain.catalog import national_holidays
 from domain.dates import WEEKEND, hijri_year, riyadh_date, today
 from domain.delivery.tracking import tracking_number
+from domain.identity import check_sum
 from models import (
     Appointment,
     AppointmentStatus,
@@ -93,14 +94,7 @@ class AlreadySeeded(Exception):
 
 def check_digit(first_nine: str) -> int:
     """The digit that makes ``first_nine`` + digit a valid national ID (see domain.identity)."""
-    total = 0
-    for position, char in enumerate(first_nine):
-        digit = int(char)
-        if position % 2 == 0:
-            digit *= 2
-            digit = digit - 9 if digit > 9 else digit
-        total += digit
-    return (10 - total % 10) % 10
+    return (10 - check_sum(first_nine) % 10) % 10
 
 
 def national_id(number: int, resident: bool = False) -> str:
