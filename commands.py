@@ -9,6 +9,7 @@ import migrations
 import models
 from domain.catalog import load_catalog
 from domain.demo import seed_demo
+from domain.reports.rebuild import rebuild_all
 from domain.scale import SCALE_PASSWORD, AlreadySeeded, seed_scale
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
@@ -75,8 +76,18 @@ def seed_scale_command(requests_count, appointments, deliveries):
     )
 
 
+@click.command("reports-rebuild")
+@with_appcontext
+def reports_rebuild_command():
+    """Count the reports' daily tallies afresh from the records (after an upgrade or a repair)."""
+    with models.db.connection_context():
+        rebuild_all()
+    click.echo("report tallies rebuilt")
+
+
 def init_app(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(load_catalog_command)
+    app.cli.add_command(reports_rebuild_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_scale_command)

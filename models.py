@@ -817,7 +817,29 @@ class StatusCount(BaseModel):
         indexes = ((("kind", "scope", "status"), True),)
 
 
-SUMMARY_MODELS = [StatusCount]
+class DailyTally(BaseModel):
+    """How many times something happened on one day within one scope: the rows the reports add up.
+
+    ``domain/reports/tally.py`` adds to ``n`` in the transaction of each act
+    (a request received, a visit attended, a delivery made…), so a report over
+    a year reads a few thousand rows, not the records themselves.
+    """
+
+    kind = CharField(max_length=16)
+    scope = CharField(max_length=32)
+    day = DateField()
+    measure = CharField(max_length=40)
+    n = IntegerField(default=0)
+
+    class Meta:
+        table_name = "daily_tally"
+        indexes = (
+            (("kind", "scope", "day", "measure"), True),
+            (("kind", "day"), False),
+        )
+
+
+SUMMARY_MODELS = [StatusCount, DailyTally]
 
 
 SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document, RequestConfirmation]

@@ -23,6 +23,7 @@ from domain.dates import add_working_days, format_dual, today
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
 from domain.references import next_reference
+from domain.reports import requests as request_tallies
 from domain.tokens import already_submitted, valid_token
 from models import (
     RequestConfirmation,
@@ -346,6 +347,7 @@ def submit(
             notify(user, message, link=_url(link, service_request))
             # Last, so that the sector's summary row is held for the shortest time.
             counts.added(counts.REQUEST, sector.id, S.NEW)
+            request_tallies.received(service_request)
     except IntegrityError:
         attachments.remove(written)
         # The same form sent twice at once: the other submission won the token.
@@ -385,6 +387,7 @@ def _guarded_update(service_request, version, **fields):
     # The callers checked that the request in hand is the one at `version`: its status is the one left.
     if fields.get("status", service_request.status) != service_request.status:
         counts.moved(counts.REQUEST, service_request.sector_id, service_request.status, fields["status"])
+        request_tallies.status_moved(service_request, service_request.status, fields["status"])
 
 
 def _checked_version(service_request, version):
@@ -477,7 +480,8 @@ def staff_reply(
         fields["assignee"] = agent
     with write_transaction():
         _guarded_update(service_request, version, **fields)
-        RequestEvent.create(
+        first_answer = request_tallies.is_first_staff_answer(service_request)
+        reply = RequestEvent.create(
             request=service_request,
             author=agent,
             kind="reply",
@@ -485,6 +489,8 @@ def staff_reply(
             from_status=service_request.status,
             to_status=to_status,
         )
+        if first_answer:
+            request_tallies.answered(service_request, reply.created_at)
         audit.record(agent, "request.reply", "request", service_request.reference, service_request.status, to_status)
         answered = _current(service_request)
         _tell_beneficiary(answered, link, replied=True)

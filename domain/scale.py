@@ -34,6 +34,7 @@ from domain.catalog import national_holidays
 from domain.dates import WEEKEND, hijri_year, riyadh_date, today
 from domain.delivery.tracking import tracking_number
 from domain.identity import check_sum
+from domain.reports.rebuild import rebuild_all
 from models import (
     Appointment,
     AppointmentStatus,
@@ -132,6 +133,7 @@ def seed_scale(requests: int, appointments: int, deliveries: int, seed: int = 14
     # Loaded around the acts: the lists' summary rows are counted once, as an upgrade does.
     for kind in (counts.DELIVERY, counts.REQUEST, counts.ACCOUNT):
         counts.recount(kind)
+    rebuild_all()
     db.execute_sql("ANALYZE")
     return {"beneficiaries": len(users), "requests": requests, "appointments": appointments, "deliveries": deliveries}
 

@@ -1,6 +1,6 @@
 """One blueprint per capability."""
 
-from views import admin, appointments, auth, delivery, dev, health, messages, portal
+from views import admin, appointments, auth, delivery, dev, health, messages, portal, reports
 
 
 def register_blueprints(app):
@@ -11,5 +11,6 @@ def register_blueprints(app):
     app.register_blueprint(appointments.bp)
     app.register_blueprint(delivery.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(reports.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(dev.bp)

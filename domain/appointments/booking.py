@@ -19,6 +19,7 @@ from domain.appointments.slots import check_choice, ensure_slot, free_seat, take
 from domain.dates import format_dual, now_riyadh
 from domain.notifier import notify
 from domain.references import next_reference
+from domain.reports import appointments as appointment_tallies
 from domain.tokens import already_submitted
 from models import (
     Appointment,
@@ -109,6 +110,7 @@ def book(
                 request=service_request,
                 submission_token=token or None,
             )
+            appointment_tallies.booked(appointment)
             _tell(
                 appointment,
                 _l(
@@ -145,6 +147,7 @@ def cancel(appointment: Appointment, link: Link | None = None) -> Appointment:
             refuse("not_active")
         free_seat(appointment.slot_id)
         cancelled = Appointment.get_by_id(appointment.id)
+        appointment_tallies.status_changed(cancelled, AppointmentStatus.CONFIRMED, AppointmentStatus.CANCELLED)
         _tell(cancelled, _l("Appointment %(number)s is cancelled.", number=cancelled.number), link)
     return cancelled
 
@@ -199,6 +202,7 @@ def _move_seat(appointment, day, start):
     if not moved:
         refuse("changed")
     free_seat(appointment.slot_id)
+    appointment_tallies.moved(appointment, day, start)
 
 
 def mark_attendance(appointment: Appointment, attended: bool, desk: User, now: datetime | None = None) -> Appointment:
@@ -218,4 +222,5 @@ def mark_attendance(appointment: Appointment, attended: bool, desk: User, now: d
         )
         if changed:
             audit.record(desk, "appointment.attendance", "appointment", appointment.number, before, status)
+            appointment_tallies.status_changed(appointment, before, status)
     return Appointment.get_by_id(appointment.id)

@@ -10,6 +10,7 @@ from domain import audit, counts
 from domain.delivery import pipeline
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
+from domain.reports import deliveries as delivery_tallies
 from models import (
     Delivery,
     DeliveryEvent,
@@ -86,7 +87,9 @@ def move(
         )
         if not updated:
             raise Conflict(Delivery.get_by_id(delivery.id))
-        DeliveryEvent.create(delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note)
+        step = DeliveryEvent.create(
+            delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note
+        )
         if author.role in Role.STAFF:
             audit.record(author, "delivery.status", "delivery", delivery.tracking_number, delivery.status, target)
         document_status = pipeline.document_status_after(target)
@@ -99,6 +102,7 @@ def move(
         tell(delivery, target, track_link, note)
         # Last, so that the summary rows every move shares are held for the shortest time.
         counts.moved(counts.DELIVERY, delivery.city_id, previous_status, target)
+        delivery_tallies.moved(delivery, target, step.created_at)
     return delivery
 
 

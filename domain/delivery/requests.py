@@ -16,6 +16,7 @@ from domain.delivery.moves import TrackLink, tell
 from domain.delivery.tracking import next_tracking_number
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
+from domain.reports import deliveries as delivery_tallies
 from domain.tokens import already_submitted, valid_token
 from models import (
     Branch,
@@ -189,6 +190,7 @@ def request_delivery(
                 _save_address(user, values)
             tell(delivery, DeliveryStatus.RECEIVED, track_link)
             counts.added(counts.DELIVERY, delivery.city_id, DeliveryStatus.RECEIVED)
+            delivery_tallies.requested(delivery)
     except (Refused, IntegrityError):
         done = already_submitted(Delivery, token, user)
         if done:
