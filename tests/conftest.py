@@ -1,6 +1,9 @@
 """Fixtures: a real database (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
 the demo data reset before every test, and clients that read pages as people do."""
 
+import os
+from urllib.parse import urlsplit
+
 import psycopg2
 import pytest
 import time_machine
@@ -53,24 +56,42 @@ def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if TEST_DATABASE_URL else 'SQLite (temporary file)'}"
 
 
-def _fresh_postgres(url):
-    """Check the server answers and start from an empty schema; fail loudly if not."""
+def _own_postgres(url):
+    """A new, empty database on the server of ``url``, for this run alone; dropped when the run ends.
+
+    Two runs against one server (two checkouts, or CI beside a developer) never
+    share tables, so neither wipes what the other is using.
+    """
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'test'}_run_{os.getpid()}"
     try:
         connection = psycopg2.connect(url, connect_timeout=5)
     except psycopg2.OperationalError as error:
         pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}", returncode=1)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return parts._replace(path="/" + name).geturl(), name
+
+
+def _drop_postgres(url, name):
+    connection = psycopg2.connect(url, connect_timeout=5)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     connection.close()
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if TEST_DATABASE_URL:
-        _fresh_postgres(TEST_DATABASE_URL)
-        return TEST_DATABASE_URL
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "tawasul-test.db")
+        url, name = _own_postgres(TEST_DATABASE_URL)
+        yield url
+        _drop_postgres(TEST_DATABASE_URL, name)
+        return
+    yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "tawasul-test.db")
 
 
 @pytest.fixture(scope="session")
