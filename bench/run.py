@@ -39,7 +39,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 import psycopg2
@@ -95,7 +95,7 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0
 RESULTS = ROOT / "bench" / "RESULTS.md"
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 
-AGENT, OFFICER = "1000000016", "1099999995"
+AGENT, OFFICER, ADMIN = "1000000016", "1099999995", "1100000007"
 SECTOR, SERVICE, REGION, BRANCH = "passports", "passport_renew", "riyadh", "passports_riyadh_north"
 CHOICE = {"sector": SECTOR, "service": SERVICE, "region": REGION, "branch": BRANCH}
 
@@ -118,7 +118,15 @@ RSS_DRIFT = 0.10  # a worker's memory after 10,000 mixed requests over its memor
 # Across runs: PostgreSQL's constant route over SQLite's, the constant route over a bare
 # Flask app's, and a list page's p50 at scale over its p50 at 1k.
 POSTGRES_CONSTANT_RATIO, BARE_FLASK_SHARE, SCALE_RATIO = 1.2, 0.5, 1.3
-LISTS = ("«طلباتي»", "agent inbox, first page", "agent inbox, deep page", "officer list")
+# The report pages: p50 in milliseconds, at any size (they add up daily tallies, never the records).
+REPORTS = (
+    "requests report, 30 days",
+    "requests report, a year",
+    "appointments report, 30 days",
+    "deliveries report, 30 days",
+)
+REPORT_P50_MS = 100
+LISTS = ("«طلباتي»", "agent inbox, first page", "agent inbox, deep page", "officer list", *REPORTS)
 
 
 @dataclass
@@ -281,13 +289,13 @@ class StatementCounter:
         database.execute_sql = counted
 
 
-def sql_counts(app, routes, person, agent, officer):
+def sql_counts(app, routes, person, agent, officer, admin):
     """{route name: statements one request runs}, through the Flask test client (CSRF off)."""
     app.config["WTF_CSRF_ENABLED"] = False
     counter = StatementCounter()
     clients = {}
     read = code_reader(app)
-    for role, (national_id, password) in {"person": person, "agent": agent, "officer": officer}.items():
+    for role, (national_id, password) in {"person": person, "agent": agent, "officer": officer, "admin": admin}.items():
         client = app.test_client()
         client.post("/login", data={"national_id": national_id, "password": password})
         client.post("/login/code", data={"code": read(national_id)})
@@ -497,6 +505,8 @@ def measure(base, app, label, memory=True):
     person = Browser(base).sign_in(person_id, SCALE_PASSWORD, read)
     agent = Browser(base).sign_in(AGENT, DEMO_PASSWORD, read)
     officer = Browser(base).sign_in(OFFICER, DEMO_PASSWORD, read)
+    admin = Browser(base).sign_in(ADMIN, DEMO_PASSWORD, read)
+    year_ago = (date.today() - timedelta(days=365)).isoformat()
     person_csrf = person.csrf_token("/messages/new")
     officer_csrf = officer.csrf_token("/officer/deliveries")
     cursor = in_db(app, deep_cursor)
@@ -554,6 +564,10 @@ def measure(base, app, label, memory=True):
             ],
             max(1, len(updates) - CONNECTIONS - WRK_THREADS),  # the requests in flight at the stop use the rest
         ),
+        ("requests report, 30 days", admin, "/reports/requests", "", None, 0),
+        ("requests report, a year", admin, f"/reports/requests?first={year_ago}", "", None, 0),
+        ("appointments report, 30 days", admin, "/reports/appointments", "", None, 0),
+        ("deliveries report, 30 days", admin, "/reports/deliveries", "", None, 0),
     ]
 
     # SQL statements per request, in-process, before the load changes anything.
@@ -601,8 +615,19 @@ def measure(base, app, label, memory=True):
                 {"version": 1, "status": "preparing"},
                 {"HX-Request": "true"},
             ),
+            ("requests report, 30 days", "admin", "GET", "/reports/requests", None, {}),
+            ("requests report, a year", "admin", "GET", f"/reports/requests?first={year_ago}", None, {}),
+            ("appointments report, 30 days", "admin", "GET", "/reports/appointments", None, {}),
+            ("deliveries report, 30 days", "admin", "GET", "/reports/deliveries", None, {}),
         ]
-        return sql_counts(app, spec, (person_id, SCALE_PASSWORD), (AGENT, DEMO_PASSWORD), (OFFICER, DEMO_PASSWORD))
+        return sql_counts(
+            app,
+            spec,
+            (person_id, SCALE_PASSWORD),
+            (AGENT, DEMO_PASSWORD),
+            (OFFICER, DEMO_PASSWORD),
+            (ADMIN, DEMO_PASSWORD),
+        )
 
     sql = count_routes()
     for name, browser, path, headers, lines, limit in routes:
@@ -648,7 +673,7 @@ def measure(base, app, label, memory=True):
             figure.target = f"≤ {RSS_DRIFT:.0%} over 1,000 ({drift:+.0%})"
             figure.met = drift <= RSS_DRIFT
         figures.append(figure)
-    for browser in (person, agent, officer):
+    for browser in (person, agent, officer, admin):
         browser.close()
     judge(figures)
     return figures
@@ -668,6 +693,11 @@ def judge(figures):
         if figure:
             figure.target = f"p50 ≤ {limit} ms"
             figure.met = figure.p50 is not None and figure.p50 <= limit and not figure.errors
+    for name in REPORTS:
+        figure = by_name.get(name)
+        if figure:
+            figure.target = f"p50 ≤ {REPORT_P50_MS} ms"
+            figure.met = figure.p50 is not None and figure.p50 <= REPORT_P50_MS and not figure.errors
     first, deep = by_name.get("agent inbox, first page"), by_name.get("agent inbox, deep page")
     if first and deep and first.p50 and deep.p50:
         ratio = deep.p50 / first.p50

@@ -188,3 +188,18 @@ def test_a_wrong_period_is_explained_and_the_last_30_days_shown(admin):
     page = admin.page("/reports/requests", query_string={"first": "2027-02-01", "last": "2027-01-01"})
     assert "بعد" in page.one("#last-error").text or "بعد" in page.one("#last-error").text
     assert admin.get("/reports/requests", query_string={"format": "csv", "table": "nothing"}).status_code == 404
+
+
+def test_the_chart_reads_from_the_start_of_the_line_in_each_language(citizen, admin):
+    create_request(citizen)
+    bars = {}
+    for lang in ("ar", "en"):
+        admin.submit("/language", {"lang": lang, "next": "/reports/requests"})
+        page = admin.page("/reports/requests")
+        received = page.select("svg rect.chart__bar--0")
+        bars[lang] = [float(bar["x"]) for bar in received]
+        ticks = page.select("svg text.chart__tick")
+        assert ticks[-1].get_text() == "4"  # the scale's top line
+    # The first day is drawn at the right in Arabic and at the left in English.
+    assert bars["ar"][0] > bars["ar"][-1]
+    assert bars["en"][0] < bars["en"][-1]

@@ -124,6 +124,7 @@ class RequestsReport:
     period: Period
     days: Series
     weeks: Series
+    # The services that received, answered or closed something in the period.
     lines: list[ServiceLine]
     total: ServiceLine
     overdue_by_sector: list[tuple[object, int]]
@@ -157,7 +158,8 @@ def report(period: Period, sectors: list) -> RequestsReport:
         )
         for name in ("received", "answered", "on_time", "closed"):
             setattr(total, name, getattr(total, name) + getattr(line, name))
-        lines.append(line)
+        if line.received or line.answered or line.closed:
+            lines.append(line)
     owed = tally.sums(
         tally.REQUEST_DUE, [s.id for s in sectors], None, date.fromordinal(today().toordinal() - 1), by_scope=True
     )

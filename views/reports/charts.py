@@ -39,6 +39,7 @@ class BarChart:
     base: float
     left: float
     right: float
+    rtl: bool
 
 
 def _nice_top(highest: int) -> int:
@@ -93,5 +94,5 @@ def bar_chart(
         for step in range(GRID_LINES + 1)
     ]
     return BarChart(
-        WIDTH, HEIGHT, bars, ticks, labels, list(enumerate(series_names)), base, MARGIN_SIDE, WIDTH - MARGIN_SIDE
+        WIDTH, HEIGHT, bars, ticks, labels, list(enumerate(series_names)), base, MARGIN_SIDE, WIDTH - MARGIN_SIDE, rtl
     )
