@@ -203,3 +203,14 @@ def test_the_chart_reads_from_the_start_of_the_line_in_each_language(citizen, ad
     # The first day is drawn at the right in Arabic and at the left in English.
     assert bars["ar"][0] > bars["ar"][-1]
     assert bars["en"][0] < bars["en"][-1]
+
+
+def test_a_year_is_drawn_week_by_week_and_its_days_only_downloaded(citizen, admin):
+    create_request(citizen)
+    year_ago = (today() - timedelta(days=364)).isoformat()
+    page = admin.page("/reports/requests", query_string={"first": year_ago})
+    assert page.one("figure.chart svg title").get_text(strip=True) == "الطلبات في كل أسبوع"
+    assert not page.select("#table-days tbody tr")
+    assert len(page.select("#table-weeks tbody tr")) in (53, 54)
+    download = admin.get(page.one("#table-days a[download]")["href"])
+    assert len(download.get_data(as_text=True).splitlines()) == 1 + 365

@@ -3,14 +3,17 @@ the days and hours that fill first."""
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from peewee import fn
 
 from domain import catalog
-from domain.appointments.slots import branch_holidays, is_open_day, slot_starts
+from domain.appointments.slots import slot_starts
+from domain.catalog import national_holidays
+from domain.dates import WEEKEND
 from domain.reports import tally
 from domain.reports.periods import Period, Series
-from models import Appointment, AppointmentStatus, User
+from models import Appointment, AppointmentStatus, Holiday, User
 
 BOOKED = "booked"
 STATUSES = (
@@ -127,23 +130,39 @@ class AppointmentsReport:
         return sorted(cells, key=lambda item: (-(item[1].share or 0), item[0]))[:count]
 
 
-def _offered(branch, period, fill) -> int:
-    """The seats the branch's plan offered on the open days of the period, adding each hour's to ``fill``."""
+@lru_cache(maxsize=1024)
+def _seats_per_hour(catalog_version: int, branch_id: int) -> tuple[tuple[str, int], ...]:
+    """The seats a branch's plan offers in each hour of an open day, read once per catalog version."""
     cache = catalog.current()
-    services = [service for service in cache.service_by_id.values() if cache.offers(branch, service)]
-    holidays = branch_holidays(branch)
+    branch = cache.branch_by_id[branch_id]
     per_hour = Counter()
-    for service in services:
-        for start in slot_starts(branch, service):
-            per_hour[_hour(start)] += service.slot_capacity
-    day_total = sum(per_hour.values())
+    for service in cache.service_by_id.values():
+        if cache.offers(branch, service):
+            for start in slot_starts(branch, service):
+                per_hour[start[:2]] += service.slot_capacity
+    return tuple(sorted(per_hour.items()))
+
+
+def _closed_days(branches, period) -> dict[int, set]:
+    """{branch id: the days of the period it is closed besides the weekend}: national holidays and its own."""
+    national = {day for day in national_holidays() if period.first <= day <= period.last}
+    closed = {branch.id: set(national) for branch in branches}
+    own = Holiday.select(Holiday.branch, Holiday.date).where(
+        Holiday.branch.in_([branch.id for branch in branches]) & Holiday.date.between(period.first, period.last)
+    )
+    for branch_id, day in own.tuples():
+        closed[branch_id].add(day)
+    return closed
+
+
+def _offered(branch, period, closed, fill) -> int:
+    """The seats the branch's plan offered on the open days of the period, adding each hour's to ``fill``."""
+    open_weekdays = Counter(day.weekday() for day in period.days if day.weekday() not in WEEKEND and day not in closed)
     offered = 0
-    for day in period.days:
-        if not is_open_day(branch, day, holidays):
-            continue
-        offered += day_total
-        for hour, seats in per_hour.items():
-            fill.setdefault((day.weekday(), hour[5:]), FillCell()).offered += seats
+    for hour, seats in _seats_per_hour(catalog.current().version, branch.id):
+        for weekday, days in open_weekdays.items():
+            fill.setdefault((weekday, hour), FillCell()).offered += seats * days
+            offered += seats * days
     return offered
 
 
@@ -154,6 +173,7 @@ def report(period: Period, branches: list) -> AppointmentsReport:
     by_branch = tally.sums(tally.APPOINTMENT, scopes, period.first, period.last, by_scope=True)
     measures = (BOOKED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
     fill: dict[tuple[int, str], FillCell] = {}
+    closed = _closed_days(branches, period)
     lines, total = [], BranchLine(branch=None)
     for branch in branches:
         key = str(branch.id)
@@ -163,7 +183,7 @@ def report(period: Period, branches: list) -> AppointmentsReport:
             attended=by_branch[(key, AppointmentStatus.ATTENDED)],
             no_show=by_branch[(key, AppointmentStatus.NO_SHOW)],
             cancelled=by_branch[(key, AppointmentStatus.CANCELLED)],
-            offered=_offered(branch, period, fill),
+            offered=_offered(branch, period, closed[branch.id], fill),
         )
         for name in ("booked", "attended", "no_show", "cancelled", "offered"):
             setattr(total, name, getattr(total, name) + getattr(line, name))

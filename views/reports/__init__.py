@@ -8,9 +8,11 @@ from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from domain.dates import format_gregorian
 from domain.reports.periods import parse_period
 from models import Role
 from views.access import roles_required
+from views.reports.charts import bar_chart
 from views.reports.tables import csv_lines
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -20,6 +22,8 @@ REPORT_ROLES = {
     "appointments": (Role.ADMIN, Role.AGENT, Role.DESK),
     "deliveries": (Role.ADMIN, Role.OFFICER),
 }
+# Longer periods are drawn, and shown, week by week; their days are downloaded.
+DAILY_UP_TO = 62
 PERIOD_ERRORS = {
     "date": lambda: _("Enter a date such as 2027-02-18."),
     "order": lambda: _("The last day must be on or after the first day."),
@@ -36,6 +40,13 @@ def period_from_args():
     """The period the filter form asks for, with its errors as messages for the error summary."""
     period, problems = parse_period(request.args.get("first"), request.args.get("last"))
     return period, {name: PERIOD_ERRORS[problem]() for name, problem in problems.items()}
+
+
+def chart_of(series, names, weekly):
+    """The bar chart of a report's days, or of its weeks for a long period."""
+    rows = series.by_week().rows if weekly else series.rows
+    groups = [(format_gregorian(day), list(values.values())) for day, values in rows]
+    return bar_chart(groups, names, rtl(), label_every=max(len(groups) // 6, 1))
 
 
 def rtl() -> bool:

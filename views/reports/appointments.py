@@ -6,12 +6,11 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from domain.appointments.rules import label as appointment_status
-from domain.dates import format_gregorian, format_weekday
+from domain.dates import format_weekday
 from domain.reports import appointments as report_of
 from models import AppointmentStatus, Role
 from views.access import roles_required
-from views.reports import bp, period_from_args, render_report, rtl
-from views.reports.charts import bar_chart
+from views.reports import DAILY_UP_TO, bp, chart_of, period_from_args, render_report
 from views.reports.tables import Table
 
 # A Sunday, to name the weekdays by.
@@ -22,7 +21,7 @@ def _weekday_name(weekday: int) -> str:
     return format_weekday(SUNDAY + timedelta(days=(weekday - 6) % 7))
 
 
-def tables(report) -> list[Table]:
+def tables(report, weekly: bool) -> list[Table]:
     statuses = [
         _("Booked"),
         appointment_status(AppointmentStatus.ATTENDED),
@@ -34,6 +33,14 @@ def tables(report) -> list[Table]:
         _("Appointments per day"),
         [_("Day"), *statuses],
         [[day, *values.values()] for day, values in report.days.rows],
+        shown=not weekly,
+    )
+    weeks = Table(
+        "weeks",
+        _("Appointments per week"),
+        [_("Week starting"), *statuses],
+        [[day, *values.values()] for day, values in report.days.by_week().rows],
+        shown=weekly,
     )
     branches = Table(
         "branches",
@@ -82,7 +89,7 @@ def tables(report) -> list[Table]:
         ],
         shares=frozenset(range(1, len(report.hours) + 1)),
     )
-    return [days, branches, hours]
+    return [days, weeks, branches, hours]
 
 
 @bp.route("/appointments")
@@ -93,19 +100,20 @@ def appointments_report():
     branch_code = request.args.get("branch", "")
     branches = report_of.visible_branches(g.user, branch_code)
     report = report_of.report(period, branches)
-    groups = [(format_gregorian(day), list(values.values())) for day, values in report.days.rows]
+    weekly = len(report.days.rows) > DAILY_UP_TO
     names = [
         _("Booked"),
         appointment_status(AppointmentStatus.ATTENDED),
         appointment_status(AppointmentStatus.NO_SHOW),
         appointment_status(AppointmentStatus.CANCELLED),
     ]
-    chart = bar_chart(groups, names, rtl(), label_every=max(len(groups) // 6, 1))
+    chart = chart_of(report.days, names, weekly)
     fullest = [(_weekday_name(weekday), hour, cell) for (weekday, hour), cell in report.fullest()]
     return render_report(
         "reports/appointments.html",
-        tables(report),
+        tables(report, weekly),
         report_name="appointments",
+        weekly=weekly,
         report=report,
         chart=chart,
         fullest=fullest,

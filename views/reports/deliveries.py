@@ -3,23 +3,29 @@
 from flask import request
 from flask_babel import gettext as _
 
-from domain.dates import format_gregorian
 from domain.delivery.pipeline import label as delivery_status
 from domain.reports import deliveries as report_of
 from models import City, DeliveryStatus, Role
 from views.access import roles_required
-from views.reports import bp, period_from_args, render_report, rtl
-from views.reports.charts import bar_chart
+from views.reports import DAILY_UP_TO, bp, chart_of, period_from_args, render_report
 from views.reports.tables import Table
 
 
-def tables(report) -> list[Table]:
+def tables(report, weekly: bool) -> list[Table]:
     steps = [_("Requested"), delivery_status(DeliveryStatus.DELIVERED), delivery_status(DeliveryStatus.FAILED)]
     days = Table(
         "days",
         _("Deliveries per day"),
         [_("Day"), *steps],
         [[day, *values.values()] for day, values in report.days.rows],
+        shown=not weekly,
+    )
+    weeks = Table(
+        "weeks",
+        _("Deliveries per week"),
+        [_("Week starting"), *steps],
+        [[day, *values.values()] for day, values in report.days.by_week().rows],
+        shown=weekly,
     )
     statuses = Table(
         "statuses",
@@ -56,7 +62,7 @@ def tables(report) -> list[Table]:
         [_("Delivered within (days)"), _("Deliveries")],
         [[bound if bound != "more" else _("More"), n] for bound, n in report.day_buckets],
     )
-    return [days, statuses, cities, days_to_door]
+    return [days, weeks, statuses, cities, days_to_door]
 
 
 @bp.route("/deliveries")
@@ -66,13 +72,14 @@ def deliveries_report():
     period, errors = period_from_args()
     city_code = request.args.get("city", "")
     report = report_of.report(period, report_of.cities(city_code))
-    groups = [(format_gregorian(day), list(values.values())) for day, values in report.days.rows]
+    weekly = len(report.days.rows) > DAILY_UP_TO
     names = [_("Requested"), delivery_status(DeliveryStatus.DELIVERED), delivery_status(DeliveryStatus.FAILED)]
-    chart = bar_chart(groups, names, rtl(), label_every=max(len(groups) // 6, 1))
+    chart = chart_of(report.days, names, weekly)
     return render_report(
         "reports/deliveries.html",
-        tables(report),
+        tables(report, weekly),
         report_name="deliveries",
+        weekly=weekly,
         report=report,
         chart=chart,
         errors=errors,

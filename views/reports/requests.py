@@ -4,26 +4,22 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from domain import catalog
-from domain.dates import format_gregorian
 from domain.reports import requests as report_of
 from domain.reports.periods import share
 from models import Role
 from views.access import roles_required
-from views.reports import bp, period_from_args, render_report, rtl
-from views.reports.charts import bar_chart
+from views.reports import DAILY_UP_TO, bp, chart_of, period_from_args, render_report
 from views.reports.tables import Table
 
-# Longer periods are drawn week by week.
-DAILY_UP_TO = 62
 
-
-def tables(report) -> list[Table]:
+def tables(report, weekly: bool) -> list[Table]:
     measures = [_("Received"), _("Answered requests"), _("Closed requests")]
     days = Table(
         "days",
         _("Requests per day"),
         [_("Day"), *measures],
         [[day, *values.values()] for day, values in report.days.rows],
+        shown=not weekly,
     )
     weeks = Table(
         "weeks",
@@ -74,21 +70,15 @@ def requests_report():
     sector_code = request.args.get("sector", "")
     sectors = report_of.visible_sectors(g.user, sector_code)
     report = report_of.report(period, sectors)
-    series = report.days if len(report.days.rows) <= DAILY_UP_TO else report.weeks
-    groups = [(format_gregorian(day), list(values.values())) for day, values in series.rows]
-    chart = bar_chart(
-        groups,
-        [_("Received"), _("Answered requests"), _("Closed requests")],
-        rtl(),
-        label_every=max(len(groups) // 6, 1),
-    )
+    weekly = len(report.days.rows) > DAILY_UP_TO
+    chart = chart_of(report.days, [_("Received"), _("Answered requests"), _("Closed requests")], weekly)
     return render_report(
         "reports/requests.html",
-        tables(report),
+        tables(report, weekly),
         report_name="requests",
         report=report,
         chart=chart,
-        weekly=series is report.weeks,
+        weekly=weekly,
         errors=errors,
         on_time=share(report.total.on_time, report.total.answered),
         sector_items=[{"value": s.code, "text": s.name} for s in catalog.current().sectors]

@@ -5,8 +5,10 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from flask_babel import LazyString, format_decimal, format_percent
+from babel.numbers import format_decimal
+from flask_babel import LazyString, format_percent, get_locale
 
 from domain.dates import format_gregorian
 
@@ -24,6 +26,8 @@ class Table:
     rows: list[list] = field(default_factory=list)
     # The columns holding shares (0–1): shown as percentages.
     shares: frozenset[int] = frozenset()
+    # False for a table too long for the page (a year of days): it is only downloaded.
+    shown: bool = True
 
     def resolved(self) -> "Table":
         """The table with its words in the request's language, to be written out after the request."""
@@ -37,6 +41,7 @@ class Table:
             [str(heading) for heading in self.headings],
             [[plain(value) for value in row] for row in self.rows],
             self.shares,
+            self.shown,
         )
 
     def cell(self, index: int, value) -> str:
@@ -47,11 +52,19 @@ class Table:
             return format_percent(value, "#,##0%")
         if isinstance(value, bool):
             return str(value)
-        if isinstance(value, int | float):
+        if isinstance(value, int):
+            return _whole_number(str(get_locale()), value)
+        if isinstance(value, float):
             return format_decimal(value)
         if isinstance(value, date):
             return format_gregorian(value)
         return str(value)
+
+
+@lru_cache(maxsize=4096)
+def _whole_number(locale: str, value: int) -> str:
+    """A count as the language writes it; a report repeats the same few counts many times."""
+    return format_decimal(value, locale=locale)
 
 
 def _csv_value(value):
