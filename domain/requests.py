@@ -17,7 +17,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from domain import attachments, audit, catalog, counts
+from domain import attachments, audit, catalog, counts, search
 from domain.catalog import national_holidays
 from domain.dates import add_working_days, format_dual, today
 from domain.errors import Conflict, Refused
@@ -348,6 +348,7 @@ def submit(
             # Last, so that the sector's summary row is held for the shortest time.
             counts.added(counts.REQUEST, sector.id, S.NEW)
             request_tallies.received(service_request)
+            search.index(service_request)
     except IntegrityError:
         attachments.remove(written)
         # The same form sent twice at once: the other submission won the token.

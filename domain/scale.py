@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import islice
 
-from domain import counts
+from domain import counts, search
 from domain.accounts import hash_password
 from domain.appointments.slots import open_days, slot_starts
 from domain.catalog import national_holidays
@@ -134,6 +134,7 @@ def seed_scale(requests: int, appointments: int, deliveries: int, seed: int = 14
     for kind in (counts.DELIVERY, counts.REQUEST, counts.ACCOUNT):
         counts.recount(kind)
     rebuild_all()
+    search.rebuild()
     db.execute_sql("ANALYZE")
     return {"beneficiaries": len(users), "requests": requests, "appointments": appointments, "deliveries": deliveries}
 

@@ -124,7 +124,13 @@ def catalog_tables():
 
 def reset_data():
     """Empty every table but the catalog's, then seed the demo accounts again."""
-    tables = [name for name in models.db.get_tables() if name not in catalog_tables()]
+    # The search index's own tables (SQLite's FTS5 keeps request_search_data and the like) are
+    # emptied through the index, never directly.
+    tables = [
+        name
+        for name in models.db.get_tables()
+        if name not in catalog_tables() and not name.startswith("request_search_")
+    ]
     if models.is_sqlite():
         models.db.execute_sql("PRAGMA foreign_keys = OFF")
         with models.db.atomic():

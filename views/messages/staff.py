@@ -4,6 +4,7 @@ from flask import abort, g, render_template, request, url_for
 from flask_babel import _
 
 from domain import requests as pipeline
+from domain import search
 from domain.errors import Conflict, Refused
 from models import RequestStatus, Role
 from views import limits
@@ -28,7 +29,13 @@ def inbox():
     service = next((s for s in services if s.code == service_code), None)
     overdue = request.args.get("overdue") == "1"
     after = pipeline.parse_cursor(request.args.get("after"))
-    rows, next_after = pipeline.inbox_page(sector, status, service, overdue, after)
+    query = request.args.get("q", "").strip()[:200]
+    if query:
+        rows, more = search.search(sector, query)
+        next_after = None
+    else:
+        rows, next_after = pipeline.inbox_page(sector, status, service, overdue, after)
+        more = False
     filters = {"status": status, "service": service.code if service else "", "overdue": "1" if overdue else ""}
     return render_template(
         "messages/inbox.html",
@@ -41,6 +48,8 @@ def inbox():
         statuses=RequestStatus.ALL,
         is_overdue=pipeline.is_overdue,
         clean={key: value for key, value in filters.items() if value},
+        query=query,
+        more=more,
     )
 
 
