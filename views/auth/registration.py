@@ -50,7 +50,7 @@ class RegisterForm(Form):
     def validate_phone(self, field):
         mobile = normalize_saudi_mobile(field.data)
         if mobile is None:
-            raise ValidationError(_("Enter a Saudi mobile number, like 05xxxxxxxx."))
+            raise ValidationError(_("Enter a Saudi mobile number, like 0512345678 or +966512345678."))
         field.data = mobile
 
 
