@@ -104,19 +104,19 @@ def _ensure_civil_record(national_id, name_ar, name_en, phone, birth_date):
 
 def unregistered_people() -> list[dict]:
     """The demo's people with no account yet, with what registration asks of them (the demo hint shows them)."""
-    registered = {user.national_id for user in User.select(User.national_id)}
+    ids = [person[0] for person in DEMO_UNREGISTERED]
+    registered = {user.national_id for user in User.select(User.national_id).where(User.national_id.in_(ids))}
     return [
         {
-            "national_id": nid,
-            "name_ar": ar,
-            "name_en": en,
+            "national_id": national_id,
+            "name_ar": name_ar,
+            "name_en": name_en,
             "phone": phone,
             "calendar": born[0],
             "birth_date": day_in_calendar(*born),
-            "born": born,
         }
-        for nid, ar, en, phone, born in DEMO_UNREGISTERED
-        if nid not in registered
+        for national_id, name_ar, name_en, phone, born in DEMO_UNREGISTERED
+        if national_id not in registered
     ]
 
 
