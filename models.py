@@ -363,6 +363,36 @@ class LoginChallenge(BaseModel):
     purpose = CharField(max_length=16, default="sign_in")
 
 
+class CivilRecord(BaseModel):
+    """A person of the national register, as registration checks them: ID, date of birth, phone.
+
+    The demo's people are seeded by ``flask seed-demo``; a deployment keeps this
+    table as its copy of the register. Nobody's account is made from anything else.
+    """
+
+    national_id = CharField(max_length=10, unique=True)
+    name_ar = CharField(max_length=200)
+    name_en = CharField(max_length=200)
+    birth_date = DateField()  # Gregorian; a Hijri date typed at registration is converted
+    phone = CharField(max_length=16)
+
+
+class RegistrationChallenge(BaseModel):
+    """The one-time code sent to the register's phone of a person opening an account.
+
+    There is no account yet, so it names the ID instead of a user; a right code
+    and a good password make the account.
+    """
+
+    token = CharField(max_length=64, unique=True)
+    national_id = CharField(max_length=10, index=True)
+    code_hash = CharField(max_length=255)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    attempts = IntegerField(default=0)
+    used = BooleanField(default=False)
+
+
 class SignInThrottle(BaseModel):
     """Sign-in attempts of one key (an ID, an ID from one address, an address) in the current window.
 
@@ -464,6 +494,8 @@ ACCOUNT_MODELS = [
     UserSession,
     LoginChallenge,
     SignInThrottle,
+    CivilRecord,
+    RegistrationChallenge,
     AuditEntry,
     OutboxMessage,
     Notification,

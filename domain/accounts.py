@@ -176,7 +176,7 @@ def clear_attempts(national_id: str, address: str) -> None:
 # --- One-time codes ------------------------------------------------------
 
 
-def _code_digest(token, code):
+def code_digest(token: str, code: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"{token}:{code}".encode(), hashlib.sha256).hexdigest()
 
@@ -199,7 +199,7 @@ def start_challenge(user: User, purpose: str = SIGN_IN) -> LoginChallenge:
         challenge = LoginChallenge.create(
             token=token,
             user=user,
-            code_hash=_code_digest(token, code),
+            code_hash=code_digest(token, code),
             expires_at=utcnow() + timedelta(minutes=current_app.config["OTP_TTL_MINUTES"]),
             purpose=purpose,
         )
@@ -230,26 +230,28 @@ def check_code(challenge: LoginChallenge, code: str) -> bool:
     code is used up by another, so parallel tries get no more than the limit
     and a right code signs in once.
     """
+    return spend_code(challenge, code)
+
+
+def spend_code(challenge, code: str) -> bool:
+    """``check_code`` for any challenge table with token, code_hash, attempts, used and expires_at."""
+    model = type(challenge)
     spent = (
-        LoginChallenge.update(attempts=LoginChallenge.attempts + 1)
+        model.update(attempts=model.attempts + 1)
         .where(
-            (LoginChallenge.id == challenge.id)
-            & (LoginChallenge.used == False)  # noqa: E712
-            & (LoginChallenge.attempts < current_app.config["OTP_MAX_ATTEMPTS"])
-            & (LoginChallenge.expires_at > utcnow())
+            (model.id == challenge.id)
+            & (model.used == False)  # noqa: E712
+            & (model.attempts < current_app.config["OTP_MAX_ATTEMPTS"])
+            & (model.expires_at > utcnow())
         )
         .execute()
     )
     if not spent:
         return False
     code = normalize_digits(code or "")
-    if not hmac.compare_digest(challenge.code_hash, _code_digest(challenge.token, code)):
+    if not hmac.compare_digest(challenge.code_hash, code_digest(challenge.token, code)):
         return False
-    claimed = (
-        LoginChallenge.update(used=True)
-        .where((LoginChallenge.id == challenge.id) & (LoginChallenge.used == False))  # noqa: E712
-        .execute()
-    )
+    claimed = model.update(used=True).where((model.id == challenge.id) & (model.used == False)).execute()  # noqa: E712
     return claimed == 1
 
 

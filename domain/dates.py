@@ -54,6 +54,24 @@ def parse_day(text: str | None) -> date | None:
     return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
+HIJRI, GREGORIAN = "hijri", "gregorian"
+
+
+def day_in_calendar(calendar: str, year: int, month: int, day: int) -> date | None:
+    """The Gregorian date of a day written in the Hijri (Umm al-Qura) or Gregorian calendar; None if no such day.
+
+    A Gregorian day may be from 1900 on; a Hijri day must be within the years the calendar covers.
+    """
+    try:
+        if calendar == HIJRI:
+            return date(*Hijri(year, month, day, validate=True).to_gregorian().datetuple())
+        if calendar == GREGORIAN and year >= 1900:
+            return date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
 def hijri(day: date) -> Hijri:
     """The Umm al-Qura date of a Gregorian date."""
     return Gregorian(day.year, day.month, day.day).to_hijri()

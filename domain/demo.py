@@ -5,8 +5,8 @@ from datetime import timedelta
 from domain import counts
 from domain.accounts import hash_password
 from domain.catalog import load_catalog
-from domain.dates import today
-from models import Branch, Document, DocumentType, Role, Sector, User, db
+from domain.dates import GREGORIAN, HIJRI, day_in_calendar, today
+from models import Branch, CivilRecord, Document, DocumentType, Role, Sector, User, db
 
 DEMO_PASSWORD = "demo1234"
 
@@ -25,6 +25,24 @@ DEMO_ACCOUNTS = [
     ("1000000024", Role.DESK, "فهد علي الشمري", "Fahad Ali Alshammari", "0500000024", ""),
     ("1099999995", Role.OFFICER, "سارة خالد الدوسري", "Sara Khalid Aldosari", "0599999995", ""),
     ("1100000007", Role.ADMIN, "مدير النظام", "System Administrator", "0500000007", ""),
+]
+
+# The register of people that registration checks: every demo account, and a few people with no
+# account yet who can open one (`/register`). national_id: (calendar, year, month, day) of birth.
+DEMO_BIRTHS = {
+    "1000000008": (HIJRI, 1408, 7, 14),
+    "2000000006": (GREGORIAN, 1985, 11, 2),
+    "1000000016": (HIJRI, 1412, 2, 20),
+    "1000000024": (HIJRI, 1405, 10, 5),
+    "1099999995": (HIJRI, 1410, 1, 9),
+    "1100000007": (HIJRI, 1400, 6, 1),
+}
+
+# national_id, name_ar, name_en, phone, (calendar, year, month, day) of birth
+DEMO_UNREGISTERED = [
+    ("1080000001", "ريم عبدالعزيز الحربي", "Reem Abdulaziz Alharbi", "0500000101", (HIJRI, 1415, 3, 12)),
+    ("1080000019", "تركي ناصر السبيعي", "Turki Nasser Alsubaie", "0500000102", (HIJRI, 1420, 9, 1)),
+    ("2080000009", "محمد إقبال خان", "Mohammed Iqbal Khan", "0500000103", (GREGORIAN, 1988, 3, 21)),
 ]
 
 # Each beneficiary gets documents that are ready: (document type, number, days ago).
@@ -73,6 +91,33 @@ def seed_demo(with_catalog: bool = True) -> None:
                 counts.moved(counts.ACCOUNT, "", was, role)
             for type_code, number, days_ago in DEMO_DOCUMENTS.get(national_id, []):
                 _ensure_document(user, type_code, number, days_ago)
+        people = [(nid, ar, en, phone, DEMO_BIRTHS[nid]) for nid, _role, ar, en, phone, _email in DEMO_ACCOUNTS]
+        for national_id, name_ar, name_en, phone, born in people + DEMO_UNREGISTERED:
+            _ensure_civil_record(national_id, name_ar, name_en, phone, day_in_calendar(*born))
+
+
+def _ensure_civil_record(national_id, name_ar, name_en, phone, birth_date):
+    record = CivilRecord.get_or_none(CivilRecord.national_id == national_id) or CivilRecord(national_id=national_id)
+    record.name_ar, record.name_en, record.phone, record.birth_date = name_ar, name_en, phone, birth_date
+    record.save()
+
+
+def unregistered_people() -> list[dict]:
+    """The demo's people with no account yet, with what registration asks of them (the demo hint shows them)."""
+    ids = [person[0] for person in DEMO_UNREGISTERED]
+    registered = {user.national_id for user in User.select(User.national_id).where(User.national_id.in_(ids))}
+    return [
+        {
+            "national_id": national_id,
+            "name_ar": name_ar,
+            "name_en": name_en,
+            "phone": phone,
+            "calendar": born[0],
+            "birth_date": day_in_calendar(*born),
+        }
+        for national_id, name_ar, name_en, phone, born in DEMO_UNREGISTERED
+        if national_id not in registered
+    ]
 
 
 def _ensure_document(user, type_code, number, days_ago):

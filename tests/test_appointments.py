@@ -268,6 +268,12 @@ def test_review_then_confirm_books_and_shows_the_number(citizen, app, in_app):
         note = models.Notification.get(models.Notification.user == user("citizen"))
         assert number in note.text_ar and "هـ" in note.text_ar and "09:15" in note.text_ar
         assert note.link == f"/appointments/{number}"
+        assert "جوازات شمال الرياض" in note.text_ar and "North Riyadh Passports" in note.text_en
+        sms = models.OutboxMessage.get(
+            (models.OutboxMessage.channel == "sms") & models.OutboxMessage.body.contains(number)
+        )
+        assert sms.recipient == user("citizen").phone
+        assert "جوازات شمال الرياض" in sms.body and "09:15" in sms.body
 
 
 def test_a_double_click_books_once(citizen, app, in_app):

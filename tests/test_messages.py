@@ -414,7 +414,16 @@ def test_the_confirmation_speaks_the_page_language(citizen):
     assert english.status_code == 200
     text = pdf_text(english.data)
     assert pdf_contains(text, f"Request number {reference}") and pdf_contains(text, "Status New")
+    assert pdf_contains(text, "General Directorate of Passports") and pdf_contains(text, "Printed on")
     assert not pdf_contains(text, "رقم الطلب")
+    # Each language has its own kept copy: the Arabic one is still sent as it was.
+    assert english.headers["ETag"] != arabic.headers["ETag"]
+    citizen.submit("/language", {"lang": "ar", "next": "/"})
+    again = citizen.get(f"/messages/{reference}/confirmation.pdf")
+    assert again.data == arabic.data and again.headers["ETag"] == arabic.headers["ETag"]
+    with citizen.application.app_context(), models.db.connection_context():
+        kept = models.RequestConfirmation.select().join(models.ServiceRequest)
+        assert sorted(row.lang for row in kept.where(models.ServiceRequest.reference == reference)) == ["ar", "en"]
 
 
 # --- «طلباتي» ----------------------------------------------------------------------

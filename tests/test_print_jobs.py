@@ -7,7 +7,7 @@ from domain.dates import today
 from tests.helpers.accounts import sign_in
 from tests.helpers.appointments import booked_today, branch, in_db, make_beneficiary, user, valid_id
 from tests.helpers.pages import PortalClient, assert_well_formed
-from tests.helpers.pdf import pdf_contains, pdf_pages
+from tests.helpers.pdf import pdf_contains, pdf_page_texts, pdf_pages
 
 
 def start(desk, day=None):
@@ -59,6 +59,12 @@ def test_the_day_is_printed_by_the_worker_and_downloaded_when_ready(desk, app):
     for appointment in booked:
         assert pdf_contains(pdf.data, appointment.number)
     assert not pdf_contains(pdf.data, cancelled.number)
+    # Each slip is cut and handed out alone: every page has the header and the «طُبع في» line.
+    pages = pdf_page_texts(pdf.data)
+    assert len(pages) == 3
+    for text, appointment in zip(pages, booked, strict=True):
+        assert pdf_contains(text, "تواصل") and pdf_contains(text, "طُبع في")
+        assert pdf_contains(text, appointment.number)
 
 
 def test_a_job_in_progress_polls_and_offers_a_plain_refresh_link(desk, app, in_app):

@@ -23,6 +23,8 @@ ACTION_LIMITS = {
     "staff_reply": "30 per minute",
     "booking": "3 per minute; 10 per day",
     "resend_code": "3 per 10 minutes",
+    # Keyed by the ID being registered: nobody is signed in yet.
+    "register_code": "3 per 10 minutes",
 }
 
 

@@ -114,8 +114,9 @@ def book(
             _tell(
                 appointment,
                 _l(
-                    "Appointment %(number)s is booked for %(date)s at %(time)s.",
+                    "Appointment %(number)s is booked at %(branch)s for %(date)s at %(time)s.",
                     number=appointment.number,
+                    branch=branch,
                     date=LazyString(format_dual, appointment.date),
                     time=appointment.start,
                 ),

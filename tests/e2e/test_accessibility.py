@@ -90,6 +90,10 @@ def test_error_states_have_no_axe_violations(axe_page, lang):
     page.get_by_role("button", name="تسجيل الدخول" if lang == "ar" else "Sign in").click()
     expect(page.locator(".error-summary")).to_have_count(1)
     found["/login"] = violations(page)
+    page.goto("/register")
+    page.get_by_role("button", name="إرسال الرمز" if lang == "ar" else "Send the code").click()
+    expect(page.locator(".error-summary")).to_have_count(1)
+    found["/register"] = violations(page)
     assert {url: problems for url, problems in found.items() if problems} == {}
 
 

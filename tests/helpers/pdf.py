@@ -31,6 +31,11 @@ def pdf_contains(pdf_or_text, phrase):
     return squashed(phrase) in squashed(text)
 
 
+def pdf_page_texts(pdf):
+    """The text of each page of PDF bytes, in reading order (pdftotext ends each page with a form feed)."""
+    return pdf_text(pdf).split("\f")[:-1]
+
+
 def pdf_pages(pdf):
     """The number of pages in PDF bytes."""
     return len(PdfReader(io.BytesIO(pdf)).pages)

@@ -1,4 +1,7 @@
-"""Signing in with an ID and password, then a one-time code; signing out."""
+"""Signing in with an ID and password, then a one-time code; signing out; a new password.
+
+The blueprint of accounts: registration on a first visit is in ``views/auth/registration.py``.
+"""
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
@@ -222,3 +225,6 @@ def new_password():
     form.code.data = ""
     form.password.data = form.confirm.data = ""
     return render_template("auth/new_password.html", form=form), status
+
+
+from views.auth import registration  # noqa: E402,F401
