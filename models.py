@@ -8,6 +8,7 @@ import logging
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask_babel import get_locale
 from peewee import (
@@ -702,6 +703,8 @@ APPOINTMENT_MODELS = [Slot, Appointment, AppointmentSlip, PrintJob]
 
 
 class DeliveryStatus:
+    # Waiting for the SADAD bill of the fee to be paid; only then is the request received.
+    AWAITING_PAYMENT = "awaiting_payment"
     RECEIVED = "received"
     PREPARING = "preparing"
     HANDED_TO_POST = "handed_to_post"
@@ -711,9 +714,23 @@ class DeliveryStatus:
     RETURNED = "returned_to_branch"
     COLLECTED = "collected_at_branch"
     CANCELLED = "cancelled"
-    ALL = (RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, DELIVERED, FAILED, RETURNED, COLLECTED, CANCELLED)
-    FINISHED = (DELIVERED, COLLECTED, CANCELLED)
-    ACTIVE = (RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, FAILED, RETURNED)
+    # The bill was not paid in time; the document is ready for a new request.
+    PAYMENT_EXPIRED = "payment_expired"
+    ALL = (
+        AWAITING_PAYMENT,
+        RECEIVED,
+        PREPARING,
+        HANDED_TO_POST,
+        OUT_FOR_DELIVERY,
+        DELIVERED,
+        FAILED,
+        RETURNED,
+        COLLECTED,
+        CANCELLED,
+        PAYMENT_EXPIRED,
+    )
+    FINISHED = (DELIVERED, COLLECTED, CANCELLED, PAYMENT_EXPIRED)
+    ACTIVE = (AWAITING_PAYMENT, RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, FAILED, RETURNED)
 
 
 class NationalAddress(BaseModel):
@@ -776,7 +793,46 @@ class SavedAddress(NationalAddress):
         indexes = ((("user", "short_address"), True),)
 
 
-DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress]
+class BillStatus:
+    UNPAID = "unpaid"
+    PAID = "paid"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class SadadBill(BaseModel):
+    """The SADAD bill of a delivery's fee: issued on confirming, paid through a bank, or expired.
+
+    The amount is kept in halalas (1/100 riyal) as an integer, so it is exact on
+    SQLite too, where a decimal column may be stored as a float.
+    """
+
+    delivery = ForeignKeyField(Delivery, backref="bills", unique=True, on_delete="CASCADE")
+    bill_number = CharField(max_length=20, unique=True)
+    amount_halalas = IntegerField(constraints=[Check("amount_halalas > 0")])
+    status = CharField(max_length=12, default=BillStatus.UNPAID)
+    created_at = DateTimeField(default=utcnow)
+    due_at = DateTimeField()
+    paid_at = DateTimeField(null=True)
+    # The provider's own reference of the payment, as its callback gave it.
+    payment_reference = CharField(max_length=64, default="")
+    # Set when a paid delivery is cancelled before dispatch: the fee is owed back.
+    refund_due_at = DateTimeField(null=True)
+
+    class Meta:
+        # The expiry task's question: unpaid bills past their due time.
+        indexes = ((("status", "due_at"), False),)
+
+    @property
+    def amount(self):
+        return Decimal(self.amount_halalas).scaleb(-2)
+
+    @property
+    def refund_due(self):
+        return self.refund_due_at is not None
+
+
+DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress, SadadBill]
 
 
 class RequestConfirmation(BaseModel):

@@ -144,14 +144,18 @@ def test_two_officers_at_once_the_second_gets_a_conflict(app, citizen, make_clie
     assert "حدّث موظف آخر" in alert.text and "«قيد التجهيز»" in alert.text
     with app.app_context(), models.db.connection_context():
         stored = Delivery.get_by_id(delivery_id)
-        assert (stored.status, stored.version) == (DeliveryStatus.PREPARING, 2)
-        assert DeliveryEvent.select().where(DeliveryEvent.delivery == delivery_id).count() == 2
-        # The request's own event, then the first officer's move and nothing else.
-        assert moves_recorded(delivery_id) == [("", "received"), ("received", "preparing")]
+        assert (stored.status, stored.version) == (DeliveryStatus.PREPARING, 3)
+        assert DeliveryEvent.select().where(DeliveryEvent.delivery == delivery_id).count() == 3
+        # The request's own event, its payment, then the first officer's move and nothing else.
+        assert moves_recorded(delivery_id) == [
+            ("", "awaiting_payment"),
+            ("awaiting_payment", "received"),
+            ("received", "preparing"),
+        ]
     # The answer shows the current state, so the officer can go on from there.
     row = answer.one(f"#delivery-{delivery_id}")
     assert "قيد التجهيز" in row.select_one(".status").text
-    assert row.select_one('input[name="version"]')["value"] == "2"
+    assert row.select_one('input[name="version"]')["value"] == "3"
 
 
 def moves_recorded(delivery_id):
@@ -177,7 +181,8 @@ def test_a_second_officer_choosing_another_status_does_not_overwrite_the_first(a
         assert Document.get_by_id(stored.document_id).status == DocumentStatus.DELIVERED
         # One event for the first officer's move, none for the second's.
         assert moves_recorded(delivery_id) == [
-            ("", "received"),
+            ("", "awaiting_payment"),
+            ("awaiting_payment", "received"),
             ("received", "preparing"),
             ("preparing", "handed_to_post"),
             ("handed_to_post", "out_for_delivery"),
@@ -248,7 +253,7 @@ def test_move_several_rows_at_once(app, officer):
     assert "لم تُنقل شحنة واحدة" in flashes
     with app.app_context(), models.db.connection_context():
         assert [Delivery.get_by_id(i).status for i in ids] == ["preparing"] * 3
-        assert Delivery.get_by_id(ids[2]).version == 2
+        assert Delivery.get_by_id(ids[2]).version == 3
 
 
 def test_the_officer_cannot_hand_over_at_the_branch(app, citizen, officer):

@@ -85,6 +85,7 @@ def test_officer_is_offered_only_the_next_steps(db, current, expected):
 
 def test_arabic_status_labels(db):
     assert [str(pipeline.label(status)) for status in S.ALL] == [
+        "بانتظار السداد",
         "تم استلام الطلب",
         "قيد التجهيز",
         "سُلّمت للبريد السعودي",
@@ -94,6 +95,7 @@ def test_arabic_status_labels(db):
         "أعيدت إلى الفرع",
         "استُلمت من الفرع",
         "ملغى",
+        "انتهت مهلة السداد",
     ]
 
 

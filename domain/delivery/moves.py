@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from domain import audit, counts
-from domain.delivery import pipeline
+from domain.delivery import bills, pipeline
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
 from models import (
@@ -34,7 +34,18 @@ def max_attempts() -> int:
 
 def tell(delivery: Delivery, target: str, track_link: TrackLink, note: str = "") -> None:
     """Tell the beneficiary that the delivery reached ``target``, with a link to track it."""
-    if target == DeliveryStatus.FAILED:
+    if target == DeliveryStatus.RECEIVED:
+        message = _l(
+            "The fee of delivery %(ref)s is paid; the request is received and will be prepared.",
+            ref=delivery.tracking_number,
+        )
+    elif target == DeliveryStatus.PAYMENT_EXPIRED:
+        message = _l(
+            "The SADAD bill of delivery %(ref)s was not paid in time and has expired. "
+            "The document is at the branch; you may request its delivery again.",
+            ref=delivery.tracking_number,
+        )
+    elif target == DeliveryStatus.FAILED:
         message = _l(
             "Delivery %(ref)s could not be delivered: %(reason)s. You may collect the document "
             "at the branch instead of waiting for the next attempt.",
@@ -89,6 +100,8 @@ def move(
         DeliveryEvent.create(delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note)
         if author.role in Role.STAFF:
             audit.record(author, "delivery.status", "delivery", delivery.tracking_number, delivery.status, target)
+        if target == DeliveryStatus.CANCELLED:
+            bills.close_on_cancel(delivery)
         document_status = pipeline.document_status_after(target)
         if document_status:
             Document.update(status=document_status).where(

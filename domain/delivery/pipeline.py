@@ -13,8 +13,12 @@ from models import DocumentStatus
 OFFICER = "officer"
 DESK = "desk"
 BENEFICIARY = "beneficiary"
+# The payment provider's signed callback, and the worker's expiry of unpaid bills.
+PAYMENT = "payment"
+SYSTEM = "system"
 
 STATUS_LABELS = {
+    S.AWAITING_PAYMENT: _l("Awaiting payment"),
     S.RECEIVED: _l("Delivery request received"),
     S.PREPARING: _l("Being prepared"),
     S.HANDED_TO_POST: _l("Handed to Saudi Post"),
@@ -24,10 +28,14 @@ STATUS_LABELS = {
     S.RETURNED: _l("Returned to the branch"),
     S.COLLECTED: _l("Collected from the branch"),
     S.CANCELLED: _l("Delivery cancelled"),
+    S.PAYMENT_EXPIRED: _l("Bill expired unpaid"),
 }
 
 # (from, to) -> the actor who may make that move.
 TRANSITIONS = {
+    (S.AWAITING_PAYMENT, S.RECEIVED): PAYMENT,
+    (S.AWAITING_PAYMENT, S.PAYMENT_EXPIRED): SYSTEM,
+    (S.AWAITING_PAYMENT, S.CANCELLED): BENEFICIARY,
     (S.RECEIVED, S.PREPARING): OFFICER,
     (S.PREPARING, S.HANDED_TO_POST): OFFICER,
     (S.HANDED_TO_POST, S.OUT_FOR_DELIVERY): OFFICER,
@@ -48,7 +56,7 @@ OFFICER_TARGETS = [status for status in S.ALL if any(TRANSITIONS.get((source, st
 NOTE_REQUIRED = {S.FAILED}
 
 # The beneficiary may cancel or change the address only before Saudi Post has it.
-CHANGEABLE = (S.RECEIVED, S.PREPARING)
+CHANGEABLE = (S.AWAITING_PAYMENT, S.RECEIVED, S.PREPARING)
 
 
 def label(status: str) -> LazyString | str:
@@ -112,4 +120,5 @@ def document_status_after(target: str) -> str | None:
         S.DELIVERED: DocumentStatus.DELIVERED,
         S.COLLECTED: DocumentStatus.COLLECTED,
         S.CANCELLED: DocumentStatus.READY,
+        S.PAYMENT_EXPIRED: DocumentStatus.READY,
     }.get(target)

@@ -5,14 +5,13 @@ Each change is one write transaction that records an event and tells the
 beneficiary; the caller passes ``track_link``, a delivery -> URL of its tracking page.
 """
 
-from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, ModelSelect
 
 from domain import counts
-from domain.delivery import pipeline
-from domain.delivery.moves import TrackLink, tell
+from domain.delivery import bills, pipeline
+from domain.delivery.moves import TrackLink
 from domain.delivery.tracking import next_tracking_number
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
@@ -41,11 +40,6 @@ ADDRESS_COLUMNS = (
     "additional_number",
     "mobile",
 )
-
-
-def fee() -> int:
-    """The delivery fee in riyals, paid to Saudi Post on delivery."""
-    return current_app.config["DELIVERY_FEE_SAR"]
 
 
 def ready_documents(user: User) -> ModelSelect:
@@ -150,10 +144,11 @@ def request_delivery(
     save_address: bool = False,
     track_link: TrackLink,
 ) -> tuple[Delivery, bool]:
-    """Create the delivery of a ready document; return (delivery, created).
+    """Create the delivery of a ready document and its SADAD bill; return (delivery, created).
 
-    The same submission token twice (a double click) returns the first delivery.
-    With ``save_address`` the address is also kept in the profile, in the same
+    The delivery waits «بانتظار السداد» until the bill is paid. The same
+    submission token twice (a double click) returns the first delivery. With
+    ``save_address`` the address is also kept in the profile, in the same
     transaction. Refused when the document is not ready.
     """
     token = valid_token(token)
@@ -161,6 +156,8 @@ def request_delivery(
     if done:
         return done, False
     number = next_tracking_number()
+    bill_number = bills.next_bill_number()
+    fee = bills.fee()
     values = _address_values(cleaned)
     try:
         with write_transaction():
@@ -178,17 +175,18 @@ def request_delivery(
                 tracking_number=number,
                 document=document,
                 user=user,
-                status=DeliveryStatus.RECEIVED,
-                fee_sar=fee(),
+                status=DeliveryStatus.AWAITING_PAYMENT,
+                # Whole riyals, as deliveries before SADAD bills kept it; the bill has the exact amount.
+                fee_sar=int(fee),
                 submission_token=token,
                 active_document=document.id,
                 **values,
             )
-            DeliveryEvent.create(delivery=delivery, author=user, to_status=DeliveryStatus.RECEIVED)
+            DeliveryEvent.create(delivery=delivery, author=user, to_status=DeliveryStatus.AWAITING_PAYMENT)
             if save_address:
                 _save_address(user, values)
-            tell(delivery, DeliveryStatus.RECEIVED, track_link)
-            counts.added(counts.DELIVERY, delivery.city_id, DeliveryStatus.RECEIVED)
+            bills.issue(delivery, bill_number, track_link(delivery))
+            counts.added(counts.DELIVERY, delivery.city_id, DeliveryStatus.AWAITING_PAYMENT)
     except (Refused, IntegrityError):
         done = already_submitted(Delivery, token, user)
         if done:

@@ -48,7 +48,7 @@ def request_passport_delivery(page):
     page.get_by_role("button", name="متابعة").click()
 
     expect(page.locator("h1")).to_have_text("مراجعة طلب التوصيل")
-    expect(page.locator(".panel")).to_contain_text("35 ريال")
+    expect(page.locator(".panel")).to_contain_text("35.00 ريال")
     expect(page.locator("main")).to_contain_text("RRRD2929")
     page.get_by_role("button", name="تأكيد الطلب").click()
 

@@ -60,6 +60,7 @@ def tabs_context(filters):
         statuses=("",) + DeliveryStatus.ALL,
         tab_url=lambda status: list_url(filters, status=status, after=None),
         next_statuses=worklists.next_statuses,
+        refund_due=worklists.refund_due,
         max_attempts=moves.max_attempts(),
     )
 
