@@ -147,6 +147,8 @@ def create_app(config=None):
         # A signed callback is believed only this long after the moment it says it was sent.
         SADAD_CALLBACK_TOLERANCE_SECONDS=300,
         DELIVERY_MAX_ATTEMPTS=3,
+        # Wrong entries of an attempt's delivery code (or the recipient's ID digits) before it is locked.
+        DELIVERY_CODE_MAX_TRIES=5,
         BOOKING_WINDOW_DAYS=30,
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript", "image/svg+xml"],

@@ -762,6 +762,10 @@ class Delivery(NationalAddress):
     # The document's id while this delivery is in progress, NULL once it ends:
     # the unique index lets a document have one delivery in progress at most.
     active_document = IntegerField(null=True, unique=True)
+    # The delivery code of the current attempt (a digest; the beneficiary has it by SMS), and
+    # how many wrong entries it has had: each taken by one statement before it is compared.
+    handover_code_hash = CharField(max_length=64, default="")
+    handover_tries = IntegerField(default=0)
 
     class Meta:
         # The officer's list reads newest first by status, or by city and status (keyset on the id).
@@ -781,6 +785,10 @@ class DeliveryEvent(BaseModel):
     to_status = CharField(max_length=24)
     note = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+    # How a «تم التسليم» was proven: "code", or "id_digits" (the recipient's ID, with a reason in ``note``).
+    proof = CharField(max_length=12, default="")
+    # Whether the courier took the old document back, asked at «تم التسليم»; None for other steps.
+    old_document_collected = BooleanField(null=True)
 
 
 class SavedAddress(NationalAddress):

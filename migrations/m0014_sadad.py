@@ -1,9 +1,11 @@
-"""SADAD bills of the delivery fee: one per delivery, paid by a signed callback or expired.
+"""SADAD bills of the delivery fee (one per delivery, paid by a signed callback or expired),
+and the proof of delivery: the delivery code of each attempt and how a handover was proven.
 
-Frozen: the table as this migration created it.
+Frozen: the table and the columns as this migration created them.
 """
 
-from peewee import CharField, Check, DateTimeField, ForeignKeyField, IntegerField, Model
+from peewee import BooleanField, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, Model
+from playhouse.migrate import migrate
 
 
 class _Delivery(Model):
@@ -29,6 +31,25 @@ class _SadadBill(Model):
         indexes = ((("status", "due_at"), False),)
 
 
+def _has_column(database, table, column):
+    return column in {existing.name for existing in database.get_columns(table)}
+
+
+COLUMNS = (
+    ("delivery", "handover_code_hash", CharField(max_length=64, default="")),
+    ("delivery", "handover_tries", IntegerField(default=0)),
+    ("deliveryevent", "proof", CharField(max_length=12, default="")),
+    ("deliveryevent", "old_document_collected", BooleanField(null=True)),
+)
+
+
 def upgrade(database, migrator):
     with database.bind_ctx([_Delivery, _SadadBill]):
         database.create_tables([_SadadBill], safe=True)
+    migrate(
+        *(
+            migrator.add_column(table, name, field)
+            for table, name, field in COLUMNS
+            if not _has_column(database, table, name)
+        )
+    )

@@ -9,7 +9,14 @@ from domain.dates import today
 from domain.delivery import moves, worklists
 from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, User
 from tests.helpers.accounts import DEMO
-from tests.helpers.delivery import delivery, document_id, make_deliveries, request_delivery, track_link
+from tests.helpers.delivery import (
+    delivery,
+    delivery_code,
+    document_id,
+    make_deliveries,
+    request_delivery,
+    track_link,
+)
 from tests.helpers.pages import assert_well_formed
 
 
@@ -17,10 +24,10 @@ def row_form(page, delivery_id):
     return page.one(f"#delivery-{delivery_id} form")
 
 
-def move(client, page, delivery_id, status, note="", htmx=False):
+def move(client, page, delivery_id, status, note="", htmx=False, **proof):
     form = row_form(page, delivery_id)
     data = page.form_values(form)
-    data.update(status=status, note=note)
+    data.update(status=status, note=note, **proof)
     return client.submit(form["action"], data, htmx=htmx)
 
 
@@ -50,7 +57,7 @@ def test_only_the_allowed_next_statuses_are_offered(app, citizen, officer):
     assert options == ["preparing"]
     service_move(app, delivery_id, "preparing", "handed_to_post", "out_for_delivery")
     page = officer.page("/officer/deliveries")
-    options = [o.text for o in row_form(page, delivery_id).select("select option")]
+    options = [o.text for o in row_form(page, delivery_id).select("select[name=status] option")]
     assert options == ["تم التسليم", "تعذر التسليم"]
 
 
@@ -60,6 +67,11 @@ def service_move(app, delivery_id, *statuses, note=""):
         for status in statuses:
             version = Delivery.get_by_id(delivery_id).version
             moves.move(delivery_id, version, status, officer, "officer", note, track_link=track_link)
+
+
+def handed_over(app, delivery_id):
+    """What the officer types at «تم التسليم»: the beneficiary's code, the old document collected."""
+    return {"code": delivery_code(app, delivery_id), "old_document": "yes"}
 
 
 def test_inline_update_with_htmx_returns_the_row_and_the_counts(app, citizen, officer):
@@ -171,7 +183,8 @@ def test_a_second_officer_choosing_another_status_does_not_overwrite_the_first(a
     first, second = make_client("officer"), make_client("officer")
     seen_by_first = first.page("/officer/deliveries")
     seen_by_second = second.page("/officer/deliveries")
-    assert move(first, seen_by_first, delivery_id, "delivered", htmx=htmx).status == (200 if htmx else 303)
+    answer = move(first, seen_by_first, delivery_id, "delivered", htmx=htmx, **handed_over(app, delivery_id))
+    assert answer.status == (200 if htmx else 303)
     answer = move(second, seen_by_second, delivery_id, "failed", note="لا أحد في العنوان", htmx=htmx)
     assert answer.status == 409
     assert "«تم التسليم»" in answer.one(f"#delivery-{delivery_id}" if htmx else "main > [role=alert]").text

@@ -7,7 +7,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from domain import audit, counts
-from domain.delivery import bills, pipeline
+from domain.delivery import bills, handover, pipeline
+from domain.delivery.handover import Proof
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
 from models import (
@@ -32,9 +33,15 @@ def max_attempts() -> int:
     return current_app.config["DELIVERY_MAX_ATTEMPTS"]
 
 
-def tell(delivery: Delivery, target: str, track_link: TrackLink, note: str = "") -> None:
+def tell(delivery: Delivery, target: str, track_link: TrackLink, note: str = "", code: str = "") -> None:
     """Tell the beneficiary that the delivery reached ``target``, with a link to track it."""
-    if target == DeliveryStatus.RECEIVED:
+    if target == DeliveryStatus.OUT_FOR_DELIVERY and code:
+        message = _l(
+            "Delivery %(ref)s is out for delivery. Give the courier the delivery code %(code)s, and nobody else.",
+            ref=delivery.tracking_number,
+            code=code,
+        )
+    elif target == DeliveryStatus.RECEIVED:
         message = _l(
             "The fee of delivery %(ref)s is paid; the request is received and will be prepared.",
             ref=delivery.tracking_number,
@@ -66,13 +73,21 @@ def move(
     note: str = "",
     *,
     track_link: TrackLink,
+    proof: Proof | None = None,
 ) -> Delivery:
     """Move a delivery to the next status if the pipeline allows it.
 
     ``version`` is the one the person saw: if the delivery changed since,
     Conflict is raised and nothing is written; Refused when the pipeline says no.
+    «تم التسليم» needs ``proof`` (``domain.delivery.handover``); a wrong one
+    spends a try, which stays spent though the move is refused.
     """
     note = (note or "").strip()
+    if target == DeliveryStatus.DELIVERED:
+        proof = handover.cleaned(proof or Proof())
+        check_handover(delivery_id, version, target, actor, proof)
+        if proof.kind == handover.ID_DIGITS:
+            note = proof.reason
     with write_transaction():
         delivery = Delivery.get_by_id(delivery_id)
         # A form without the version it was made from cannot prove it saw the delivery as it is.
@@ -86,8 +101,12 @@ def move(
             Delivery.version: delivery.version + 1,
             Delivery.updated_at: utcnow(),
         }
+        code = ""
         if target == DeliveryStatus.OUT_FOR_DELIVERY:
             changes[Delivery.attempts] = delivery.attempts + 1
+            code = handover.new_code()
+            changes[Delivery.handover_code_hash] = handover.digest(delivery.id, code)
+            changes[Delivery.handover_tries] = 0
         if target in DeliveryStatus.FINISHED:
             changes[Delivery.active_document] = None
         updated = (
@@ -97,9 +116,15 @@ def move(
         )
         if not updated:
             raise Conflict(Delivery.get_by_id(delivery.id))
-        DeliveryEvent.create(delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note)
+        proven = {}
+        if target == DeliveryStatus.DELIVERED:
+            proven = dict(proof=proof.kind, old_document_collected=proof.old_document_collected)
+        DeliveryEvent.create(
+            delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note, **proven
+        )
         if author.role in Role.STAFF:
-            audit.record(author, "delivery.status", "delivery", delivery.tracking_number, delivery.status, target)
+            after = f"{target} ({proof.kind})" if proven else target
+            audit.record(author, "delivery.status", "delivery", delivery.tracking_number, delivery.status, after)
         if target == DeliveryStatus.CANCELLED:
             bills.close_on_cancel(delivery)
         document_status = pipeline.document_status_after(target)
@@ -109,10 +134,28 @@ def move(
             ).execute()
         previous_status = delivery.status
         delivery = Delivery.get_by_id(delivery.id)
-        tell(delivery, target, track_link, note)
+        tell(delivery, target, track_link, note, code)
         # Last, so that the summary rows every move shares are held for the shortest time.
         counts.moved(counts.DELIVERY, delivery.city_id, previous_status, target)
     return delivery
+
+
+def check_handover(delivery_id: int, version: int | None, target: str, actor: str, proof: Proof) -> None:
+    """Refuse «تم التسليم» without a complete, right proof; a complete entry spends one try first."""
+    current = Delivery.get_by_id(delivery_id)
+    if version is None or current.version != version:
+        raise Conflict(current)
+    problem = pipeline.refusal(current.status, target, actor, current.attempts, max_attempts())
+    if problem:
+        raise Refused(problem)
+    problem = handover.incomplete(proof)
+    if problem:
+        raise Refused(problem, "proof_incomplete")
+    if not handover.take_try(delivery_id):
+        raise Refused(handover.locked(), "proof_locked")
+    problem = handover.mismatch(current, proof)
+    if problem:
+        raise Refused(problem, "proof_wrong")
 
 
 def move_many(

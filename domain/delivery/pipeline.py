@@ -50,8 +50,13 @@ TRANSITIONS = {
     (S.FAILED, S.RETURNED, BENEFICIARY): BENEFICIARY,
 }
 
-# The statuses an officer can move deliveries to, for the several-rows action.
-OFFICER_TARGETS = [status for status in S.ALL if any(TRANSITIONS.get((source, status)) == OFFICER for source in S.ALL)]
+# The statuses an officer can move deliveries to, for the several-rows action: not «تم التسليم»,
+# which needs each delivery's own proof (``handover``).
+OFFICER_TARGETS = [
+    status
+    for status in S.ALL
+    if status != S.DELIVERED and any(TRANSITIONS.get((source, status)) == OFFICER for source in S.ALL)
+]
 
 NOTE_REQUIRED = {S.FAILED}
 

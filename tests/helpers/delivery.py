@@ -1,11 +1,14 @@
 """Deliveries requested through the pages or directly, and read back."""
 
+import re
+
 from flask import url_for
 
 import models
 from domain.dates import today
 from domain.delivery import bills, moves, payments, requests, sadad
-from models import Delivery, Document, DocumentType, User
+from domain.delivery.handover import Proof
+from models import Delivery, Document, DocumentType, OutboxMessage, User
 from tests.helpers.accounts import DEMO
 from tests.helpers.addresses import ADDRESS
 from tests.helpers.database import run_in
@@ -75,13 +78,39 @@ def document_status(app, doc_id):
     return run_in(app, lambda: Document.get_by_id(doc_id).status)
 
 
+def sent_code(delivery_id):
+    """The delivery code of the current attempt, as the beneficiary's last SMS about it says."""
+    number = Delivery.get_by_id(delivery_id).tracking_number
+    body = (
+        OutboxMessage.select(OutboxMessage.body)
+        .where(
+            (OutboxMessage.channel == "sms")
+            & OutboxMessage.body.contains(number)
+            & OutboxMessage.body.contains("رمز التسليم")
+        )
+        .order_by(OutboxMessage.id.desc())
+        .scalar()
+    )
+    return re.search(r"رمز التسليم (\d{4})", body).group(1)
+
+
+def delivery_code(app, delivery_id):
+    return run_in(app, lambda: sent_code(delivery_id))
+
+
 def officer_moves(app, delivery_id, *statuses, note=""):
-    """Move a delivery along as the officer would (the officer's page is tested elsewhere)."""
+    """Move a delivery along as the officer would (the officer's page is tested elsewhere).
+
+    «تم التسليم» is proven with the code the beneficiary received, the old document collected.
+    """
     with app.test_request_context(), models.db.connection_context():
         officer = User.get(User.national_id == DEMO["officer"])
         for status in statuses:
             current = Delivery.get_by_id(delivery_id)
-            moves.move(delivery_id, current.version, status, officer, "officer", note, track_link=track_link)
+            proof = Proof(code=sent_code(delivery_id), old_document_collected=True) if status == "delivered" else None
+            moves.move(
+                delivery_id, current.version, status, officer, "officer", note, track_link=track_link, proof=proof
+            )
 
 
 def make_deliveries(app, count, owner="citizen", city="riyadh"):
