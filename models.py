@@ -785,6 +785,8 @@ class DeliveryEvent(BaseModel):
     to_status = CharField(max_length=24)
     note = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+    # Why an attempt failed, one of domain.delivery.pipeline.FAILURE_REASONS ("" for other steps).
+    reason = CharField(max_length=24, default="")
     # How a «تم التسليم» was proven: "code", or "id_digits" (the recipient's ID, with a reason in ``note``).
     proof = CharField(max_length=12, default="")
     # Whether the courier took the old document back, asked at «تم التسليم»; None for other steps.

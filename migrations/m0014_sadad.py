@@ -1,5 +1,6 @@
 """SADAD bills of the delivery fee (one per delivery, paid by a signed callback or expired),
-and the proof of delivery: the delivery code of each attempt and how a handover was proven.
+the proof of delivery (the delivery code of each attempt, how a handover was proven) and the
+fixed reason of a failed attempt.
 
 Frozen: the table and the columns as this migration created them.
 """
@@ -38,6 +39,7 @@ def _has_column(database, table, column):
 COLUMNS = (
     ("delivery", "handover_code_hash", CharField(max_length=64, default="")),
     ("delivery", "handover_tries", IntegerField(default=0)),
+    ("deliveryevent", "reason", CharField(max_length=24, default="")),
     ("deliveryevent", "proof", CharField(max_length=12, default="")),
     ("deliveryevent", "old_document_collected", BooleanField(null=True)),
 )

@@ -6,7 +6,7 @@ import pytest
 
 import models
 from domain.dates import today
-from domain.delivery import moves, worklists
+from domain.delivery import moves, pipeline, worklists
 from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, User
 from tests.helpers.accounts import DEMO
 from tests.helpers.delivery import (
@@ -24,10 +24,13 @@ def row_form(page, delivery_id):
     return page.one(f"#delivery-{delivery_id} form")
 
 
-def move(client, page, delivery_id, status, note="", htmx=False, **proof):
+def move(client, page, delivery_id, status, note="", htmx=False, reason=None, **proof):
+    """Send the row's form; a failure with a note gives the reason «other» unless told otherwise."""
     form = row_form(page, delivery_id)
     data = page.form_values(form)
-    data.update(status=status, note=note, **proof)
+    if reason is None:
+        reason = "other" if note else ""
+    data.update(status=status, note=note, reason=reason, **proof)
     return client.submit(form["action"], data, htmx=htmx)
 
 
@@ -66,7 +69,7 @@ def service_move(app, delivery_id, *statuses, note=""):
         officer = User.get(User.national_id == DEMO["officer"])
         for status in statuses:
             version = Delivery.get_by_id(delivery_id).version
-            moves.move(delivery_id, version, status, officer, "officer", note, track_link=track_link)
+            moves.move(delivery_id, version, status, officer, "officer", note, track_link=track_link, reason="other")
 
 
 def handed_over(app, delivery_id):
@@ -121,17 +124,40 @@ def test_every_change_is_recorded(app, citizen, officer):
         assert event.note == "لا يوجد أحد في المنزل" and event.created_at is not None
 
 
-def test_failed_needs_a_note(app, citizen, officer):
+def test_failed_needs_a_reason_and_other_a_note(app, citizen, officer, in_app):
     delivery_id = request_delivery(citizen, document_id(app))
     service_move(app, delivery_id, "preparing", "handed_to_post", "out_for_delivery")
     page = officer.page("/officer/deliveries")
+    reasons = [o.text for o in page.select(f"#reason-{delivery_id} option")][1:]
+    assert reasons == [
+        "لا يوجد أحد في العنوان",
+        "العنوان غير موجود",
+        "رفض المستلم استلام الوثيقة",
+        "هوية المستلم غير مطابقة",
+        "أخرى (اكتبها في الملاحظة)",
+    ]
     answer = move(officer, page, delivery_id, "failed", htmx=True)
     assert answer.status == 422
-    assert "اكتب سبب تعذر التسليم" in answer.one(f"#delivery-{delivery_id} [role=alert]").text
-    answer = move(officer, page, delivery_id, "failed")
+    assert "اختر سبب تعذر التسليم" in answer.one(f"#delivery-{delivery_id} [role=alert]").text
+    answer = move(officer, page, delivery_id, "failed", reason="other")
     assert answer.status == 422 and answer.one("h1").text == "طلبات التوصيل"
     assert "اكتب سبب تعذر التسليم" in answer.one("main > [role=alert]").text
+    # The chosen reason stays chosen.
+    assert answer.one(f"#reason-{delivery_id} option[selected]")["value"] == "other"
+    assert move(officer, page, delivery_id, "failed", reason="made-up").status == 422
     assert delivery(app, delivery_id).status == DeliveryStatus.OUT_FOR_DELIVERY
+    assert move(officer, page, delivery_id, "failed", reason="address_not_found").status == 303
+    event = in_app(lambda: DeliveryEvent.select().order_by(DeliveryEvent.id.desc()).first())
+    assert (event.reason, event.note) == ("address_not_found", "")
+    track = citizen.page(f"/delivery/{delivery_id}")
+    assert "العنوان غير موجود" in track.select(".timeline li")[-1].text
+    sms = in_app(lambda: models.OutboxMessage.select().order_by(models.OutboxMessage.id.desc()).first().body)
+    assert "تعذر تسليم الشحنة" in sms and "العنوان غير موجود" in sms
+    with app.test_request_context():
+        from flask import session
+
+        session["lang"] = "en"
+        assert str(pipeline.reason_label("address_not_found")) == "Address not found"
 
 
 def test_a_skipped_step_is_refused(app, citizen, officer):

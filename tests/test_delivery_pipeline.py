@@ -52,8 +52,15 @@ def test_refusal_messages_are_in_arabic(db):
 
 
 def test_failed_needs_a_reason(db):
-    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, note="  ")) == "اكتب سبب تعذر التسليم."
-    assert pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, note="No one at home") is None
+    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, note="x")) == "اختر سبب تعذر التسليم."
+    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "x", "because")) == (
+        "اختر سبب تعذر التسليم."
+    )
+    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "  ", "other")) == (
+        "اكتب سبب تعذر التسليم."
+    )
+    assert pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "", "nobody_home") is None
+    assert pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "No one at home", "other") is None
 
 
 def test_attempts_limit_another_attempt_or_the_branch(db):

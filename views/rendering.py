@@ -138,6 +138,7 @@ def register_template_helpers(app):
     app.jinja_env.filters["masked_id"] = mask_id
     app.jinja_env.filters["status_label"] = status_label
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["failure_reason"] = delivery_pipeline.reason_label
 
     @app.context_processor
     def page_context():

@@ -4,6 +4,7 @@ beneficiary alike, and telling the beneficiary of each step."""
 from collections.abc import Callable
 
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from domain import audit, counts
@@ -33,7 +34,9 @@ def max_attempts() -> int:
     return current_app.config["DELIVERY_MAX_ATTEMPTS"]
 
 
-def tell(delivery: Delivery, target: str, track_link: TrackLink, note: str = "", code: str = "") -> None:
+def tell(
+    delivery: Delivery, target: str, track_link: TrackLink, note: str = "", code: str = "", reason: str = ""
+) -> None:
     """Tell the beneficiary that the delivery reached ``target``, with a link to track it."""
     if target == DeliveryStatus.OUT_FOR_DELIVERY and code:
         message = _l(
@@ -57,11 +60,20 @@ def tell(delivery: Delivery, target: str, track_link: TrackLink, note: str = "",
             "Delivery %(ref)s could not be delivered: %(reason)s. You may collect the document "
             "at the branch instead of waiting for the next attempt.",
             ref=delivery.tracking_number,
-            reason=note,
+            reason=failure_words(reason, note),
         )
     else:
         message = _l("Delivery %(ref)s: %(status)s.", ref=delivery.tracking_number, status=pipeline.label(target))
     notify(delivery.user, message, link=track_link(delivery))
+
+
+def failure_words(reason: str, note: str) -> LazyString | str:
+    """A failure's reason and note as the beneficiary reads them."""
+    if reason == pipeline.OTHER or not reason:
+        return note
+    if note:
+        return _l("%(reason)s (%(note)s)", reason=pipeline.reason_label(reason), note=note)
+    return pipeline.reason_label(reason)
 
 
 def move(
@@ -74,13 +86,15 @@ def move(
     *,
     track_link: TrackLink,
     proof: Proof | None = None,
+    reason: str = "",
 ) -> Delivery:
     """Move a delivery to the next status if the pipeline allows it.
 
     ``version`` is the one the person saw: if the delivery changed since,
     Conflict is raised and nothing is written; Refused when the pipeline says no.
     «تم التسليم» needs ``proof`` (``domain.delivery.handover``); a wrong one
-    spends a try, which stays spent though the move is refused.
+    spends a try, which stays spent though the move is refused. «تعذر التسليم»
+    needs ``reason``, one of ``pipeline.FAILURE_REASONS``.
     """
     note = (note or "").strip()
     if target == DeliveryStatus.DELIVERED:
@@ -93,9 +107,11 @@ def move(
         # A form without the version it was made from cannot prove it saw the delivery as it is.
         if version is None or delivery.version != version:
             raise Conflict(delivery)
-        problem = pipeline.refusal(delivery.status, target, actor, delivery.attempts, max_attempts(), note)
+        problem = pipeline.refusal(delivery.status, target, actor, delivery.attempts, max_attempts(), note, reason)
         if problem:
             raise Refused(problem)
+        if target != DeliveryStatus.FAILED:
+            reason = ""
         changes = {
             Delivery.status: target,
             Delivery.version: delivery.version + 1,
@@ -120,7 +136,13 @@ def move(
         if target == DeliveryStatus.DELIVERED:
             proven = dict(proof=proof.kind, old_document_collected=proof.old_document_collected)
         DeliveryEvent.create(
-            delivery=delivery, author=author, from_status=delivery.status, to_status=target, note=note, **proven
+            delivery=delivery,
+            author=author,
+            from_status=delivery.status,
+            to_status=target,
+            note=note,
+            reason=reason,
+            **proven,
         )
         if author.role in Role.STAFF:
             after = f"{target} ({proof.kind})" if proven else target
@@ -134,7 +156,7 @@ def move(
             ).execute()
         previous_status = delivery.status
         delivery = Delivery.get_by_id(delivery.id)
-        tell(delivery, target, track_link, note, code)
+        tell(delivery, target, track_link, note, code, reason)
         # Last, so that the summary rows every move shares are held for the shortest time.
         counts.moved(counts.DELIVERY, delivery.city_id, previous_status, target)
     return delivery
@@ -166,12 +188,13 @@ def move_many(
     note: str = "",
     *,
     track_link: TrackLink,
+    reason: str = "",
 ) -> tuple[list[Delivery], list[int]]:
     """Move several deliveries (id, version) to the same status; return (moved, refused ids)."""
     moved, refused = [], []
     for delivery_id, version in items:
         try:
-            moved.append(move(delivery_id, version, target, author, actor, note, track_link=track_link))
+            moved.append(move(delivery_id, version, target, author, actor, note, track_link=track_link, reason=reason))
         except (Refused, Conflict, Delivery.DoesNotExist):
             refused.append(delivery_id)
     return moved, refused

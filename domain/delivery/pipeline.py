@@ -58,7 +58,16 @@ OFFICER_TARGETS = [
     if status != S.DELIVERED and any(TRANSITIONS.get((source, status)) == OFFICER for source in S.ALL)
 ]
 
-NOTE_REQUIRED = {S.FAILED}
+# Why an attempt failed: a fixed list, so reports can count them; "other" needs a note.
+NOBODY_HOME = "nobody_home"
+OTHER = "other"
+FAILURE_REASONS = {
+    NOBODY_HOME: _l("Nobody at the address"),
+    "address_not_found": _l("Address not found"),
+    "refused": _l("Recipient refused the document"),
+    "id_mismatch": _l("The recipient's ID does not match"),
+    OTHER: _l("Other (write it in the note)"),
+}
 
 # The beneficiary may cancel or change the address only before Saudi Post has it.
 CHANGEABLE = (S.AWAITING_PAYMENT, S.RECEIVED, S.PREPARING)
@@ -73,8 +82,19 @@ def _actor_may(current, target, actor):
     return TRANSITIONS.get((current, target)) == actor or (current, target, actor) in TRANSITIONS
 
 
+def reason_label(reason: str) -> LazyString | str:
+    """A failure reason in words (the code itself when it has none)."""
+    return FAILURE_REASONS.get(reason, reason)
+
+
 def refusal(
-    current: str, target: str, actor: str, attempts: int = 0, max_attempts: int = 3, note: str = ""
+    current: str,
+    target: str,
+    actor: str,
+    attempts: int = 0,
+    max_attempts: int = 3,
+    note: str = "",
+    reason: str = "",
 ) -> LazyString | None:
     """Why this move is refused, as a message to show; None when it is allowed.
 
@@ -100,7 +120,9 @@ def refusal(
             "The document goes back to the branch only after the last attempt (%(count)s) fails.",
             count=max_attempts,
         )
-    if target in NOTE_REQUIRED and not (note or "").strip():
+    if target == S.FAILED and reason not in FAILURE_REASONS:
+        return _l("Choose why the delivery failed.")
+    if target == S.FAILED and reason == OTHER and not (note or "").strip():
         return _l("Write the reason the delivery failed.")
     return None
 
@@ -110,7 +132,7 @@ def allowed_next(current: str, actor: str, attempts: int = 0, max_attempts: int 
     return [
         target
         for target in S.ALL
-        if target != current and refusal(current, target, actor, attempts, max_attempts, note="-") is None
+        if target != current and refusal(current, target, actor, attempts, max_attempts, "-", OTHER) is None
     ]
 
 

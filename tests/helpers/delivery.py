@@ -98,10 +98,11 @@ def delivery_code(app, delivery_id):
     return run_in(app, lambda: sent_code(delivery_id))
 
 
-def officer_moves(app, delivery_id, *statuses, note=""):
+def officer_moves(app, delivery_id, *statuses, note="", reason="other"):
     """Move a delivery along as the officer would (the officer's page is tested elsewhere).
 
-    «تم التسليم» is proven with the code the beneficiary received, the old document collected.
+    «تم التسليم» is proven with the code the beneficiary received, the old document collected;
+    «تعذر التسليم» gives ``reason`` (by default "other", explained by ``note``).
     """
     with app.test_request_context(), models.db.connection_context():
         officer = User.get(User.national_id == DEMO["officer"])
@@ -109,7 +110,15 @@ def officer_moves(app, delivery_id, *statuses, note=""):
             current = Delivery.get_by_id(delivery_id)
             proof = Proof(code=sent_code(delivery_id), old_document_collected=True) if status == "delivered" else None
             moves.move(
-                delivery_id, current.version, status, officer, "officer", note, track_link=track_link, proof=proof
+                delivery_id,
+                current.version,
+                status,
+                officer,
+                "officer",
+                note,
+                track_link=track_link,
+                proof=proof,
+                reason=reason,
             )
 
 

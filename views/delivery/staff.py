@@ -62,6 +62,7 @@ def tabs_context(filters):
         tab_url=lambda status: list_url(filters, status=status, after=None),
         next_statuses=worklists.next_statuses,
         refund_due=worklists.refund_due,
+        reasons=pipeline.FAILURE_REASONS,
         max_attempts=moves.max_attempts(),
     )
 
@@ -139,10 +140,11 @@ def officer_move(delivery_id):
             request.form.get("note", ""),
             track_link=track_link,
             proof=proof_from(request.form) if target == DeliveryStatus.DELIVERED else None,
+            reason=request.form.get("reason", ""),
         )
     except Refused as refused:
         # What was typed stays, but never a wrong code or ID digits: they are typed again.
-        typed = {name: request.form.get(name, "") for name in ("status", "note", "old_document")}
+        typed = {name: request.form.get(name, "") for name in ("status", "note", "old_document", "reason")}
         return answer_row(worklists.officer_row(delivery.id), back, 422, str(refused.message), typed=typed)
     except Conflict as conflict:
         message = _(
@@ -173,7 +175,13 @@ def officer_bulk():
         flash(_("Select at least one delivery and the status to move them to."), "error")
         return redirect_after_post(back)
     moved, refused = moves.move_many(
-        items, target, g.user, pipeline.OFFICER, request.form.get("note", ""), track_link=track_link
+        items,
+        target,
+        g.user,
+        pipeline.OFFICER,
+        request.form.get("note", ""),
+        track_link=track_link,
+        reason=request.form.get("reason", ""),
     )
     if moved:
         flash(
