@@ -144,7 +144,9 @@ def create_app(config=None):
         SADAD_GATEWAY_TIMEOUT=float(os.environ.get("SADAD_GATEWAY_TIMEOUT", "10")),
         SADAD_SECRET=os.environ.get("SADAD_SECRET", ""),
         SADAD_BILLER_CODE=os.environ.get("SADAD_BILLER_CODE", "901"),
-        # A signed callback is believed only this long after the moment it says it was sent.
+        # Saudi Post's events about its deliveries are signed with this secret (same scheme as SADAD's).
+        SAUDI_POST_SECRET=os.environ.get("SAUDI_POST_SECRET", ""),
+        # A signed callback or event is believed only this long after the moment it says it was sent.
         SADAD_CALLBACK_TOLERANCE_SECONDS=300,
         DELIVERY_MAX_ATTEMPTS=3,
         # Wrong entries of an attempt's delivery code (or the recipient's ID digits) before it is locked.

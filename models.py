@@ -302,6 +302,8 @@ class Role:
     DESK = "desk"
     OFFICER = "officer"
     ADMIN = "admin"
+    # The account Saudi Post's own events are written under; it never signs in.
+    CARRIER = "carrier"
     ALL = (BENEFICIARY, AGENT, DESK, OFFICER, ADMIN)
     STAFF = (AGENT, DESK, OFFICER, ADMIN)
 
@@ -842,7 +844,23 @@ class SadadBill(BaseModel):
         return self.refund_due_at is not None
 
 
-DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress, SadadBill]
+class CarrierEvent(BaseModel):
+    """An event Saudi Post sent for a tracking number, kept by its id: applied once, or refused and why.
+
+    A repeated event id is answered from here and changes nothing.
+    """
+
+    event_id = CharField(max_length=64, unique=True)
+    delivery = ForeignKeyField(Delivery, backref="carrier_events", null=True, on_delete="CASCADE")
+    tracking_number = CharField(max_length=13)
+    event = CharField(max_length=24)
+    outcome = CharField(max_length=12)  # applied, refused
+    error = CharField(max_length=32, default="")
+    message = TextField(default="")
+    received_at = DateTimeField(default=utcnow)
+
+
+DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress, SadadBill, CarrierEvent]
 
 
 class RequestConfirmation(BaseModel):

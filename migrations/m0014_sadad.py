@@ -1,11 +1,11 @@
 """SADAD bills of the delivery fee (one per delivery, paid by a signed callback or expired),
 the proof of delivery (the delivery code of each attempt, how a handover was proven) and the
-fixed reason of a failed attempt.
+fixed reason of a failed attempt, and Saudi Post's events kept by their ids.
 
 Frozen: the table and the columns as this migration created them.
 """
 
-from peewee import BooleanField, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, Model
+from peewee import BooleanField, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 from playhouse.migrate import migrate
 
 
@@ -32,6 +32,21 @@ class _SadadBill(Model):
         indexes = ((("status", "due_at"), False),)
 
 
+class _CarrierEvent(Model):
+    event_id = CharField(max_length=64, unique=True)
+    delivery = ForeignKeyField(_Delivery, backref="+", null=True, on_delete="CASCADE")
+    tracking_number = CharField(max_length=13)
+    event = CharField(max_length=24)
+    outcome = CharField(max_length=12)
+    error = CharField(max_length=32, default="")
+    message = TextField(default="")
+    received_at = DateTimeField()
+
+    class Meta:
+        legacy_table_names = False
+        table_name = "carrierevent"
+
+
 def _has_column(database, table, column):
     return column in {existing.name for existing in database.get_columns(table)}
 
@@ -46,8 +61,8 @@ COLUMNS = (
 
 
 def upgrade(database, migrator):
-    with database.bind_ctx([_Delivery, _SadadBill]):
-        database.create_tables([_SadadBill], safe=True)
+    with database.bind_ctx([_Delivery, _SadadBill, _CarrierEvent]):
+        database.create_tables([_SadadBill, _CarrierEvent], safe=True)
     migrate(
         *(
             migrator.add_column(table, name, field)

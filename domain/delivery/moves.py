@@ -87,6 +87,7 @@ def move(
     track_link: TrackLink,
     proof: Proof | None = None,
     reason: str = "",
+    also: Callable[[Delivery], None] | None = None,
 ) -> Delivery:
     """Move a delivery to the next status if the pipeline allows it.
 
@@ -94,11 +95,14 @@ def move(
     Conflict is raised and nothing is written; Refused when the pipeline says no.
     «تم التسليم» needs ``proof`` (``domain.delivery.handover``); a wrong one
     spends a try, which stays spent though the move is refused. «تعذر التسليم»
-    needs ``reason``, one of ``pipeline.FAILURE_REASONS``.
+    needs ``reason``, one of ``pipeline.FAILURE_REASONS``. ``also`` writes
+    what else belongs to the move, in its transaction.
     """
     note = (note or "").strip()
     if target == DeliveryStatus.DELIVERED:
         proof = handover.cleaned(proof or Proof())
+        if actor == pipeline.CARRIER and proof.kind != handover.CODE:
+            raise Refused(_l("Saudi Post proves a delivery with the delivery code."), "proof_incomplete")
         check_handover(delivery_id, version, target, actor, proof)
         if proof.kind == handover.ID_DIGITS:
             note = proof.reason
@@ -156,6 +160,8 @@ def move(
             ).execute()
         previous_status = delivery.status
         delivery = Delivery.get_by_id(delivery.id)
+        if also is not None:
+            also(delivery)
         tell(delivery, target, track_link, note, code, reason)
         # Last, so that the summary rows every move shares are held for the shortest time.
         counts.moved(counts.DELIVERY, delivery.city_id, previous_status, target)

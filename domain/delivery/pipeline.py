@@ -16,6 +16,8 @@ BENEFICIARY = "beneficiary"
 # The payment provider's signed callback, and the worker's expiry of unpaid bills.
 PAYMENT = "payment"
 SYSTEM = "system"
+# Saudi Post's signed events (``domain.delivery.carrier``).
+CARRIER = "carrier"
 
 STATUS_LABELS = {
     S.AWAITING_PAYMENT: _l("Awaiting payment"),
@@ -48,6 +50,12 @@ TRANSITIONS = {
     (S.PREPARING, S.CANCELLED): BENEFICIARY,
     # After a failed attempt the beneficiary may choose to collect at the branch.
     (S.FAILED, S.RETURNED, BENEFICIARY): BENEFICIARY,
+    # Saudi Post tells of the steps it takes itself, by the same rules as the officer.
+    (S.PREPARING, S.HANDED_TO_POST, CARRIER): CARRIER,
+    (S.HANDED_TO_POST, S.OUT_FOR_DELIVERY, CARRIER): CARRIER,
+    (S.FAILED, S.OUT_FOR_DELIVERY, CARRIER): CARRIER,
+    (S.OUT_FOR_DELIVERY, S.DELIVERED, CARRIER): CARRIER,
+    (S.OUT_FOR_DELIVERY, S.FAILED, CARRIER): CARRIER,
 }
 
 # The statuses an officer can move deliveries to, for the several-rows action: not «تم التسليم»,
