@@ -768,6 +768,8 @@ class Delivery(NationalAddress):
     # how many wrong entries it has had: each taken by one statement before it is compared.
     handover_code_hash = CharField(max_length=64, default="")
     handover_tries = IntegerField(default=0)
+    # The day the beneficiary asked for the next attempt, after a failed one.
+    preferred_day = DateField(null=True)
 
     class Meta:
         # The officer's list reads newest first by status, or by city and status (keyset on the id).

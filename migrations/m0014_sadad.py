@@ -1,11 +1,22 @@
 """SADAD bills of the delivery fee (one per delivery, paid by a signed callback or expired),
 the proof of delivery (the delivery code of each attempt, how a handover was proven) and the
-fixed reason of a failed attempt, and Saudi Post's events kept by their ids.
+fixed reason of a failed attempt, the day asked for the next attempt, and Saudi Post's events
+kept by their ids.
 
 Frozen: the table and the columns as this migration created them.
 """
 
-from peewee import BooleanField, CharField, Check, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    Check,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 from playhouse.migrate import migrate
 
 
@@ -54,6 +65,7 @@ def _has_column(database, table, column):
 COLUMNS = (
     ("delivery", "handover_code_hash", CharField(max_length=64, default="")),
     ("delivery", "handover_tries", IntegerField(default=0)),
+    ("delivery", "preferred_day", DateField(null=True)),
     ("deliveryevent", "reason", CharField(max_length=24, default="")),
     ("deliveryevent", "proof", CharField(max_length=12, default="")),
     ("deliveryevent", "old_document_collected", BooleanField(null=True)),

@@ -442,6 +442,9 @@ def test_a_desk_sees_only_its_branch_returns(app, citizen, make_client):
         ("post", "/delivery/{id}/address"),
         ("post", "/delivery/{id}/cancel"),
         ("post", "/delivery/{id}/collect-at-branch"),
+        ("get", "/delivery/{id}/demo-payment"),
+        ("post", "/delivery/{id}/demo-payment"),
+        ("post", "/delivery/{id}/next-day"),
     ],
 )
 def test_another_beneficiarys_delivery_is_404(app, citizen, resident, method, path):

@@ -127,6 +127,7 @@ def move(
             code = handover.new_code()
             changes[Delivery.handover_code_hash] = handover.digest(delivery.id, code)
             changes[Delivery.handover_tries] = 0
+            changes[Delivery.preferred_day] = None
         if target in DeliveryStatus.FINISHED:
             changes[Delivery.active_document] = None
         updated = (

@@ -149,6 +149,11 @@ def is_changeable(status: str) -> bool:
     return status in CHANGEABLE
 
 
+def may_rearrange(status: str, attempts: int, max_attempts: int) -> bool:
+    """After a failed attempt that was not the last: a new day or a corrected address may be asked for."""
+    return status == S.FAILED and attempts < max_attempts
+
+
 def document_status_after(target: str) -> str | None:
     """What the document becomes when its delivery reaches this status, if it changes."""
     return {

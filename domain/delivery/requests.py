@@ -5,16 +5,20 @@ Each change is one write transaction that records an event and tells the
 beneficiary; the caller passes ``track_link``, a delivery -> URL of its tracking page.
 """
 
+from datetime import date
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, ModelSelect
 
 from domain import counts
+from domain.dates import add_working_days, format_dual, today
 from domain.delivery import bills, pipeline
-from domain.delivery.moves import TrackLink
+from domain.delivery.moves import TrackLink, max_attempts
 from domain.delivery.tracking import next_tracking_number
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
+from domain.requests import holidays
 from domain.tokens import already_submitted, valid_token
 from models import (
     Branch,
@@ -84,6 +88,11 @@ def own_delivery(user: User, delivery_id: int) -> Delivery | None:
         .where((Delivery.id == delivery_id) & (Delivery.user == user))
         .first()
     )
+
+
+def branch_of(delivery: Delivery) -> Branch:
+    """The branch the delivery's document is kept at, where it can be collected."""
+    return Branch.select(Branch).join(Document).where(Document.id == delivery.document_id).get()
 
 
 def history(delivery: Delivery) -> ModelSelect:
@@ -203,9 +212,10 @@ def change_address(
     *,
     track_link: TrackLink,
 ) -> Delivery:
-    """Send the delivery to another address, only before Saudi Post has it.
+    """Send the delivery to another address: before Saudi Post has it, or after a failed attempt
+    that was not the last (a corrected address for the next one).
 
-    Refused once Saudi Post has it; Conflict when it changed since ``version``.
+    Refused otherwise; Conflict when it changed since ``version``.
     """
     values = _address_values(cleaned)
     with write_transaction():
@@ -218,13 +228,16 @@ def change_address(
                 (Delivery.id == delivery.id)
                 & (Delivery.version == version)
                 & (Delivery.version == before.version)
-                & Delivery.status.in_(pipeline.CHANGEABLE)
+                & (
+                    Delivery.status.in_(pipeline.CHANGEABLE)
+                    | ((Delivery.status == DeliveryStatus.FAILED) & (Delivery.attempts < max_attempts()))
+                )
             )
             .execute()
         )
         current = Delivery.get_by_id(delivery.id)
         if not updated:
-            if not pipeline.is_changeable(current.status):
+            if not address_changeable(current):
                 raise Refused(
                     _l(
                         "The address can no longer be changed: the delivery is «%(status)s».",
@@ -247,4 +260,62 @@ def change_address(
         )
         if current.city_id != before.city_id:
             counts.moved(counts.DELIVERY, before.city_id, current.status, current.status, to_scope=current.city_id)
+    return current
+
+
+def address_changeable(delivery: Delivery) -> bool:
+    """Whether the beneficiary may give another address now."""
+    return pipeline.is_changeable(delivery.status) or pipeline.may_rearrange(
+        delivery.status, delivery.attempts, max_attempts()
+    )
+
+
+NEXT_DAYS = 5
+
+
+def days_for_next_attempt() -> list[date]:
+    """The working days the next attempt may be asked for: the next five, from tomorrow (no holiday)."""
+    start, closed = today(), holidays()
+    return [add_working_days(start, n, closed) for n in range(1, NEXT_DAYS + 1)]
+
+
+def choose_day(
+    delivery: Delivery, version: int | None, author: User, day: date | None, *, track_link: TrackLink
+) -> Delivery:
+    """Ask for the next attempt on one of ``days_for_next_attempt``, after a failed attempt that was not the last.
+
+    Refused for another day or another moment; Conflict when it changed since ``version``.
+    """
+    if day not in days_for_next_attempt():
+        raise Refused(_l("Choose one of the days offered."), "day")
+    with write_transaction():
+        updated = (
+            Delivery.update(preferred_day=day, version=Delivery.version + 1, updated_at=utcnow())
+            .where(
+                (Delivery.id == delivery.id)
+                & (Delivery.version == version)
+                & (Delivery.status == DeliveryStatus.FAILED)
+                & (Delivery.attempts < max_attempts())
+            )
+            .execute()
+        )
+        current = Delivery.get_by_id(delivery.id)
+        if not updated:
+            if not pipeline.may_rearrange(current.status, current.attempts, max_attempts()):
+                raise Refused(_l("A day can be chosen only after a failed attempt that was not the last."))
+            raise Conflict(current)
+        words = LazyString(format_dual, day)
+        DeliveryEvent.create(
+            delivery=current,
+            author=author,
+            kind="day",
+            from_status=current.status,
+            to_status=current.status,
+            note=str(_l("The next attempt was asked for %(day)s.", day=words)),
+        )
+        notify(
+            current.user,
+            _l("Delivery %(ref)s: the next attempt will be on %(day)s.", ref=current.tracking_number, day=words),
+            link=track_link(current),
+        )
     return current

@@ -3,7 +3,7 @@
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import _
 
-from domain.dates import riyadh_date
+from domain.dates import format_dual, parse_day, riyadh_date
 from domain.delivery import bills, moves, payments, pipeline, requests, sadad
 from domain.delivery.address import FIELDS, mask_mobile, mask_short_address
 from domain.errors import Conflict, Refused
@@ -166,21 +166,62 @@ def demo_payment(delivery_id):
     return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
 
 
-@bp.route("/delivery/<int:delivery_id>")
-@roles_required(Role.BENEFICIARY)
-def track(delivery_id):
-    """«تتبع الشحنة»: the delivery's statuses with date, time and note."""
-    delivery = own_delivery(delivery_id)
+def track_context(delivery, **extra):
+    """What «تتبع الشحنة» shows, with what the beneficiary may do now."""
+    max_attempts = moves.max_attempts()
     may_collect = pipeline.refusal(delivery.status, DeliveryStatus.RETURNED, pipeline.BENEFICIARY) is None
-    return render_template(
-        "delivery/track.html",
+    rearrange = pipeline.may_rearrange(delivery.status, delivery.attempts, max_attempts)
+    return dict(
         delivery=delivery,
         events=list(requests.history(delivery)),
         changeable=pipeline.is_changeable(delivery.status),
         may_collect=may_collect,
-        max_attempts=moves.max_attempts(),
+        may_rearrange=rearrange,
+        days=[{"value": day.isoformat(), "text": format_dual(day)} for day in requests.days_for_next_attempt()]
+        if rearrange
+        else [],
+        branch=requests.branch_of(delivery) if may_collect else None,
+        max_attempts=max_attempts,
         **bill_context(delivery),
+        **extra,
     )
+
+
+@bp.route("/delivery/<int:delivery_id>")
+@roles_required(Role.BENEFICIARY)
+def track(delivery_id):
+    """«تتبع الشحنة»: the delivery's statuses with date, time and note, and what may be done now."""
+    return render_template("delivery/track.html", **track_context(own_delivery(delivery_id)))
+
+
+@bp.route("/delivery/<int:delivery_id>/next-day", methods=["POST"])
+@roles_required(Role.BENEFICIARY)
+def next_day(delivery_id):
+    """After a failed attempt, ask for the next one on a chosen day."""
+    delivery = own_delivery(delivery_id)
+    chosen = request.form.get("day", "")
+    try:
+        requests.choose_day(
+            delivery, request.form.get("version", type=int), g.user, parse_day(chosen), track_link=track_link
+        )
+    except Refused as refused:
+        if refused.code != "day":
+            # Not the moment for a day any more: the tracking page says what can be done now.
+            flash(str(refused.message), "error")
+            return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+        context = track_context(delivery, day_error=str(refused.message), chosen_day=chosen)
+        return render_template("delivery/track.html", **context), 422
+    except Conflict as conflict:
+        flash(
+            _(
+                "The delivery changed while you were looking at it; it is now «%(status)s».",
+                status=pipeline.label(conflict.current.status),
+            ),
+            "error",
+        )
+        return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+    flash(_("The next attempt will be on the day you chose."), "success")
+    return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
 
 
 def beneficiary_move(delivery_id, target, done_message):
@@ -228,7 +269,7 @@ def collect_at_branch(delivery_id):
 def change_address(delivery_id):
     """Change the national address, only before Saudi Post has the document."""
     delivery = own_delivery(delivery_id)
-    if not pipeline.is_changeable(delivery.status):
+    if not requests.address_changeable(delivery):
         flash(
             _(
                 "The address can no longer be changed: the delivery is «%(status)s».",
