@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import Flask, g, request, session
 from flask_babel import Babel
@@ -132,8 +133,24 @@ def create_app(config=None):
         # Run every task at once, in the enqueuing process (tests).
         HUEY_IMMEDIATE=False,
         REQUEST_HOLIDAYS=(),
-        DELIVERY_FEE_SAR=35,
+        # The delivery fee, billed through SADAD when a delivery is confirmed: exact, never a float.
+        DELIVERY_FEE_SAR=Decimal(os.environ.get("DELIVERY_FEE_SAR", "35.00")),
+        # How long a SADAD bill may be paid; unpaid by then, it expires and the document is free again.
+        SADAD_BILL_HOURS=int(os.environ.get("SADAD_BILL_HOURS", "24")),
+        # "demo" pays from the portal's «سداد تجريبي» page (demo mode only); "gateway" registers bills,
+        # signed, at SADAD_GATEWAY_URL. Either way payments arrive as callbacks signed with SADAD_SECRET.
+        SADAD_ADAPTER=os.environ.get("SADAD_ADAPTER", "demo"),
+        SADAD_GATEWAY_URL=os.environ.get("SADAD_GATEWAY_URL", ""),
+        SADAD_GATEWAY_TIMEOUT=float(os.environ.get("SADAD_GATEWAY_TIMEOUT", "10")),
+        SADAD_SECRET=os.environ.get("SADAD_SECRET", ""),
+        SADAD_BILLER_CODE=os.environ.get("SADAD_BILLER_CODE", "901"),
+        # Saudi Post's events about its deliveries are signed with this secret (same scheme as SADAD's).
+        SAUDI_POST_SECRET=os.environ.get("SAUDI_POST_SECRET", ""),
+        # A signed callback or event is believed only this long after the moment it says it was sent.
+        SADAD_CALLBACK_TOLERANCE_SECONDS=300,
         DELIVERY_MAX_ATTEMPTS=3,
+        # Wrong entries of an attempt's delivery code (or the recipient's ID digits) before it is locked.
+        DELIVERY_CODE_MAX_TRIES=5,
         BOOKING_WINDOW_DAYS=30,
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript", "image/svg+xml"],

@@ -8,6 +8,7 @@ import logging
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask_babel import get_locale
 from peewee import (
@@ -301,6 +302,8 @@ class Role:
     DESK = "desk"
     OFFICER = "officer"
     ADMIN = "admin"
+    # The account Saudi Post's own events are written under; it never signs in.
+    CARRIER = "carrier"
     ALL = (BENEFICIARY, AGENT, DESK, OFFICER, ADMIN)
     STAFF = (AGENT, DESK, OFFICER, ADMIN)
 
@@ -734,6 +737,8 @@ APPOINTMENT_MODELS = [Slot, Appointment, AppointmentSlip, PrintJob]
 
 
 class DeliveryStatus:
+    # Waiting for the SADAD bill of the fee to be paid; only then is the request received.
+    AWAITING_PAYMENT = "awaiting_payment"
     RECEIVED = "received"
     PREPARING = "preparing"
     HANDED_TO_POST = "handed_to_post"
@@ -743,9 +748,23 @@ class DeliveryStatus:
     RETURNED = "returned_to_branch"
     COLLECTED = "collected_at_branch"
     CANCELLED = "cancelled"
-    ALL = (RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, DELIVERED, FAILED, RETURNED, COLLECTED, CANCELLED)
-    FINISHED = (DELIVERED, COLLECTED, CANCELLED)
-    ACTIVE = (RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, FAILED, RETURNED)
+    # The bill was not paid in time; the document is ready for a new request.
+    PAYMENT_EXPIRED = "payment_expired"
+    ALL = (
+        AWAITING_PAYMENT,
+        RECEIVED,
+        PREPARING,
+        HANDED_TO_POST,
+        OUT_FOR_DELIVERY,
+        DELIVERED,
+        FAILED,
+        RETURNED,
+        COLLECTED,
+        CANCELLED,
+        PAYMENT_EXPIRED,
+    )
+    FINISHED = (DELIVERED, COLLECTED, CANCELLED, PAYMENT_EXPIRED)
+    ACTIVE = (AWAITING_PAYMENT, RECEIVED, PREPARING, HANDED_TO_POST, OUT_FOR_DELIVERY, FAILED, RETURNED)
 
 
 class NationalAddress(BaseModel):
@@ -777,6 +796,12 @@ class Delivery(NationalAddress):
     # The document's id while this delivery is in progress, NULL once it ends:
     # the unique index lets a document have one delivery in progress at most.
     active_document = IntegerField(null=True, unique=True)
+    # The delivery code of the current attempt (a digest; the beneficiary has it by SMS), and
+    # how many wrong entries it has had: each taken by one statement before it is compared.
+    handover_code_hash = CharField(max_length=64, default="")
+    handover_tries = IntegerField(default=0)
+    # The day the beneficiary asked for the next attempt, after a failed one.
+    preferred_day = DateField(null=True)
 
     class Meta:
         # The officer's list reads newest first by status, or by city and status (keyset on the id).
@@ -796,6 +821,12 @@ class DeliveryEvent(BaseModel):
     to_status = CharField(max_length=24)
     note = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+    # Why an attempt failed, one of domain.delivery.pipeline.FAILURE_REASONS ("" for other steps).
+    reason = CharField(max_length=24, default="")
+    # How a «تم التسليم» was proven: "code", or "id_digits" (the recipient's ID, with a reason in ``note``).
+    proof = CharField(max_length=12, default="")
+    # Whether the courier took the old document back, asked at «تم التسليم»; None for other steps.
+    old_document_collected = BooleanField(null=True)
 
 
 class SavedAddress(NationalAddress):
@@ -808,7 +839,62 @@ class SavedAddress(NationalAddress):
         indexes = ((("user", "short_address"), True),)
 
 
-DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress]
+class BillStatus:
+    UNPAID = "unpaid"
+    PAID = "paid"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class SadadBill(BaseModel):
+    """The SADAD bill of a delivery's fee: issued on confirming, paid through a bank, or expired.
+
+    The amount is kept in halalas (1/100 riyal) as an integer, so it is exact on
+    SQLite too, where a decimal column may be stored as a float.
+    """
+
+    delivery = ForeignKeyField(Delivery, backref="bills", unique=True, on_delete="CASCADE")
+    bill_number = CharField(max_length=20, unique=True)
+    amount_halalas = IntegerField(constraints=[Check("amount_halalas > 0")])
+    status = CharField(max_length=12, default=BillStatus.UNPAID)
+    created_at = DateTimeField(default=utcnow)
+    due_at = DateTimeField()
+    paid_at = DateTimeField(null=True)
+    # The provider's own reference of the payment, as its callback gave it.
+    payment_reference = CharField(max_length=64, default="")
+    # Set when a paid delivery is cancelled before dispatch: the fee is owed back.
+    refund_due_at = DateTimeField(null=True)
+
+    class Meta:
+        # The expiry task's question: unpaid bills past their due time.
+        indexes = ((("status", "due_at"), False),)
+
+    @property
+    def amount(self):
+        return Decimal(self.amount_halalas).scaleb(-2)
+
+    @property
+    def refund_due(self):
+        return self.refund_due_at is not None
+
+
+class CarrierEvent(BaseModel):
+    """An event Saudi Post sent for a tracking number, kept by its id: applied once, or refused and why.
+
+    A repeated event id is answered from here and changes nothing.
+    """
+
+    event_id = CharField(max_length=64, unique=True)
+    delivery = ForeignKeyField(Delivery, backref="carrier_events", null=True, on_delete="CASCADE")
+    tracking_number = CharField(max_length=13)
+    event = CharField(max_length=24)
+    outcome = CharField(max_length=12)  # applied, refused
+    error = CharField(max_length=32, default="")
+    message = TextField(default="")
+    received_at = DateTimeField(default=utcnow)
+
+
+DELIVERY_MODELS = [Delivery, DeliveryEvent, SavedAddress, SadadBill, CarrierEvent]
 
 
 class RequestConfirmation(BaseModel):

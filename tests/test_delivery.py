@@ -8,13 +8,14 @@ from peewee import IntegrityError
 
 import migrations
 import models
-from domain.delivery import moves, requests
+from domain.delivery import bills, moves, payments, requests, sadad
 from domain.delivery.tracking import is_valid
 from domain.tokens import new_token
 from models import Delivery, DeliveryStatus, Document, DocumentStatus, Notification, SavedAddress, User
 from tests.helpers.accounts import DEMO
 from tests.helpers.addresses import ADDRESS
 from tests.helpers.delivery import (
+    bill,
     delivery,
     document_id,
     document_status,
@@ -63,7 +64,7 @@ def test_request_review_confirm_and_print(app, citizen):
 
     page = review(citizen, doc_id)
     assert page.one("h1").text == "مراجعة طلب التوصيل"
-    assert "رسوم التوصيل" in page.text and "35 ريال" in page.text
+    assert "رسوم التوصيل" in page.text and "35.00 ريال" in page.text
     assert "RRRD2929" in page.text and "الرياض" in page.text
 
     data = page.form_values('form[action$="/confirm"]')
@@ -73,8 +74,14 @@ def test_request_review_confirm_and_print(app, citizen):
     page = citizen.page(confirmed.response.headers["Location"])
     number = page.one(".panel__number bdi").text
     assert is_valid(number) and number.endswith("SA")
-    assert page.one("bdi[dir=ltr]").text == number
+    assert page.one(".panel__number bdi[dir=ltr]").text == number
     assert document_status(app, doc_id) == DocumentStatus.IN_DELIVERY
+    # The SADAD bill: its number, the biller, the exact amount and when it must be paid by.
+    bill_number = page.one("#bill-number").text
+    assert bill_number.isdigit() and len(bill_number) == 12
+    assert page.one("#biller-code").text == "901"
+    assert page.one("#bill-amount").text == "35.00 ريال"
+    assert "آخر موعد للسداد" in page.text and page.select("#bill-title ~ dl time")
 
     printed = page.one('a[href$="receipt.pdf"]')
     assert printed.text == "طباعة"
@@ -84,6 +91,7 @@ def test_request_review_confirm_and_print(app, citizen):
 
     assert pdf_contains(text, number)
     assert pdf_contains(text, "جواز السفر")
+    assert pdf_contains(text, bill_number) and "35.00" in text
     assert "RRRD" in text and "****" in text  # the short address, its digits masked
     assert "2929" not in text.replace(number, "")  # the building number and digits stay hidden
 
@@ -242,6 +250,7 @@ def test_tracking_shows_every_step_with_notes(app, citizen):
     assert page.one("h1").text.startswith("تتبع الشحنة")
     steps = [li.select_one("strong").text for li in page.select(".timeline li")]
     assert steps == [
+        "بانتظار السداد",
         "تم استلام الطلب",
         "قيد التجهيز",
         "سُلّمت للبريد السعودي",
@@ -250,7 +259,7 @@ def test_tracking_shows_every_step_with_notes(app, citizen):
         "خرجت للتوصيل",
         "تم التسليم",
     ]
-    assert "لا يوجد أحد في العنوان" in page.select(".timeline li")[4].text
+    assert "لا يوجد أحد في العنوان" in page.select(".timeline li")[5].text
     assert all(li.select_one("time") for li in page.select(".timeline li"))
     assert "2 من 3" in page.text
 
@@ -267,16 +276,20 @@ def test_each_change_notifies_the_beneficiary(app, citizen, in_app):
             .order_by(models.OutboxMessage.id)
         ]
     )
-    assert texts == [
-        f"الشحنة {number}: تم استلام الطلب.",
+    bill_number = bill(app, delivery_id).bill_number
+    assert texts[0].startswith(
+        f"الشحنة {number}: سدّد فاتورة سداد رقم {bill_number} (رمز المفوتر 901) بمبلغ 35.00 ريال قبل"
+    )
+    assert texts[1:] == [
+        f"سُدّدت رسوم الشحنة {number}، واستُلم الطلب وسيُجهّز.",
         f"الشحنة {number}: قيد التجهيز.",
         f"الشحنة {number}: سُلّمت للبريد السعودي.",
     ]
     page = citizen.page("/delivery")
-    assert page.one(".masthead .badge").text.startswith("3")
+    assert page.one(".masthead .badge").text.startswith("4")
     notes = citizen.page("/notifications")
     link = notes.select(f'a[href="/delivery/{delivery_id}"]')
-    assert len(link) == 3
+    assert len(link) == 4
 
 
 def test_the_domain_puts_the_links_it_is_given_in_its_notifications(app):
@@ -289,8 +302,11 @@ def test_the_domain_puts_the_links_it_is_given_in_its_notifications(app):
             user, document, ADDRESS, new_token(), track_link=lambda d: f"/given/request/{d.tracking_number}"
         )
         assert created
+        body, signature = sadad.DemoSadad().pay(bills.bill_of(made))
+        payments.confirm_payment(payments.read_notice(body, signature), track_link=lambda d: f"/given/paid/{d.id}")
+        paid = Delivery.get_by_id(made.id)
         moved = moves.move(
-            made.id, made.version, "preparing", officer, "officer", track_link=lambda d: f"/given/move/{d.id}"
+            made.id, paid.version, "preparing", officer, "officer", track_link=lambda d: f"/given/move/{d.id}"
         )
         changed = requests.change_address(
             moved,
@@ -305,6 +321,7 @@ def test_the_domain_puts_the_links_it_is_given_in_its_notifications(app):
         ]
     assert links == [
         f"/given/request/{made.tracking_number}",
+        f"/given/paid/{made.id}",
         f"/given/move/{made.id}",
         f"/given/address/{changed.version}",
     ]
@@ -425,6 +442,9 @@ def test_a_desk_sees_only_its_branch_returns(app, citizen, make_client):
         ("post", "/delivery/{id}/address"),
         ("post", "/delivery/{id}/cancel"),
         ("post", "/delivery/{id}/collect-at-branch"),
+        ("get", "/delivery/{id}/demo-payment"),
+        ("post", "/delivery/{id}/demo-payment"),
+        ("post", "/delivery/{id}/next-day"),
     ],
 )
 def test_another_beneficiarys_delivery_is_404(app, citizen, resident, method, path):

@@ -6,10 +6,17 @@ import pytest
 
 import models
 from domain.dates import today
-from domain.delivery import moves, worklists
+from domain.delivery import moves, pipeline, worklists
 from models import Delivery, DeliveryEvent, DeliveryStatus, Document, DocumentStatus, User
 from tests.helpers.accounts import DEMO
-from tests.helpers.delivery import delivery, document_id, make_deliveries, request_delivery, track_link
+from tests.helpers.delivery import (
+    delivery,
+    delivery_code,
+    document_id,
+    make_deliveries,
+    request_delivery,
+    track_link,
+)
 from tests.helpers.pages import assert_well_formed
 
 
@@ -17,10 +24,13 @@ def row_form(page, delivery_id):
     return page.one(f"#delivery-{delivery_id} form")
 
 
-def move(client, page, delivery_id, status, note="", htmx=False):
+def move(client, page, delivery_id, status, note="", htmx=False, reason=None, **proof):
+    """Send the row's form; a failure with a note gives the reason «other» unless told otherwise."""
     form = row_form(page, delivery_id)
     data = page.form_values(form)
-    data.update(status=status, note=note)
+    if reason is None:
+        reason = "other" if note else ""
+    data.update(status=status, note=note, reason=reason, **proof)
     return client.submit(form["action"], data, htmx=htmx)
 
 
@@ -50,7 +60,7 @@ def test_only_the_allowed_next_statuses_are_offered(app, citizen, officer):
     assert options == ["preparing"]
     service_move(app, delivery_id, "preparing", "handed_to_post", "out_for_delivery")
     page = officer.page("/officer/deliveries")
-    options = [o.text for o in row_form(page, delivery_id).select("select option")]
+    options = [o.text for o in row_form(page, delivery_id).select("select[name=status] option")]
     assert options == ["تم التسليم", "تعذر التسليم"]
 
 
@@ -59,7 +69,12 @@ def service_move(app, delivery_id, *statuses, note=""):
         officer = User.get(User.national_id == DEMO["officer"])
         for status in statuses:
             version = Delivery.get_by_id(delivery_id).version
-            moves.move(delivery_id, version, status, officer, "officer", note, track_link=track_link)
+            moves.move(delivery_id, version, status, officer, "officer", note, track_link=track_link, reason="other")
+
+
+def handed_over(app, delivery_id):
+    """What the officer types at «تم التسليم»: the beneficiary's code, the old document collected."""
+    return {"code": delivery_code(app, delivery_id), "old_document": "yes"}
 
 
 def test_inline_update_with_htmx_returns_the_row_and_the_counts(app, citizen, officer):
@@ -109,17 +124,40 @@ def test_every_change_is_recorded(app, citizen, officer):
         assert event.note == "لا يوجد أحد في المنزل" and event.created_at is not None
 
 
-def test_failed_needs_a_note(app, citizen, officer):
+def test_failed_needs_a_reason_and_other_a_note(app, citizen, officer, in_app):
     delivery_id = request_delivery(citizen, document_id(app))
     service_move(app, delivery_id, "preparing", "handed_to_post", "out_for_delivery")
     page = officer.page("/officer/deliveries")
+    reasons = [o.text for o in page.select(f"#reason-{delivery_id} option")][1:]
+    assert reasons == [
+        "لا يوجد أحد في العنوان",
+        "العنوان غير موجود",
+        "رفض المستلم استلام الوثيقة",
+        "هوية المستلم غير مطابقة",
+        "أخرى (اكتبها في الملاحظة)",
+    ]
     answer = move(officer, page, delivery_id, "failed", htmx=True)
     assert answer.status == 422
-    assert "اكتب سبب تعذر التسليم" in answer.one(f"#delivery-{delivery_id} [role=alert]").text
-    answer = move(officer, page, delivery_id, "failed")
+    assert "اختر سبب تعذر التسليم" in answer.one(f"#delivery-{delivery_id} [role=alert]").text
+    answer = move(officer, page, delivery_id, "failed", reason="other")
     assert answer.status == 422 and answer.one("h1").text == "طلبات التوصيل"
     assert "اكتب سبب تعذر التسليم" in answer.one("main > [role=alert]").text
+    # The chosen reason stays chosen.
+    assert answer.one(f"#reason-{delivery_id} option[selected]")["value"] == "other"
+    assert move(officer, page, delivery_id, "failed", reason="made-up").status == 422
     assert delivery(app, delivery_id).status == DeliveryStatus.OUT_FOR_DELIVERY
+    assert move(officer, page, delivery_id, "failed", reason="address_not_found").status == 303
+    event = in_app(lambda: DeliveryEvent.select().order_by(DeliveryEvent.id.desc()).first())
+    assert (event.reason, event.note) == ("address_not_found", "")
+    track = citizen.page(f"/delivery/{delivery_id}")
+    assert "العنوان غير موجود" in track.select(".timeline li")[-1].text
+    sms = in_app(lambda: models.OutboxMessage.select().order_by(models.OutboxMessage.id.desc()).first().body)
+    assert "تعذر تسليم الشحنة" in sms and "العنوان غير موجود" in sms
+    with app.test_request_context():
+        from flask import session
+
+        session["lang"] = "en"
+        assert str(pipeline.reason_label("address_not_found")) == "Address not found"
 
 
 def test_a_skipped_step_is_refused(app, citizen, officer):
@@ -144,14 +182,18 @@ def test_two_officers_at_once_the_second_gets_a_conflict(app, citizen, make_clie
     assert "حدّث موظف آخر" in alert.text and "«قيد التجهيز»" in alert.text
     with app.app_context(), models.db.connection_context():
         stored = Delivery.get_by_id(delivery_id)
-        assert (stored.status, stored.version) == (DeliveryStatus.PREPARING, 2)
-        assert DeliveryEvent.select().where(DeliveryEvent.delivery == delivery_id).count() == 2
-        # The request's own event, then the first officer's move and nothing else.
-        assert moves_recorded(delivery_id) == [("", "received"), ("received", "preparing")]
+        assert (stored.status, stored.version) == (DeliveryStatus.PREPARING, 3)
+        assert DeliveryEvent.select().where(DeliveryEvent.delivery == delivery_id).count() == 3
+        # The request's own event, its payment, then the first officer's move and nothing else.
+        assert moves_recorded(delivery_id) == [
+            ("", "awaiting_payment"),
+            ("awaiting_payment", "received"),
+            ("received", "preparing"),
+        ]
     # The answer shows the current state, so the officer can go on from there.
     row = answer.one(f"#delivery-{delivery_id}")
     assert "قيد التجهيز" in row.select_one(".status").text
-    assert row.select_one('input[name="version"]')["value"] == "2"
+    assert row.select_one('input[name="version"]')["value"] == "3"
 
 
 def moves_recorded(delivery_id):
@@ -167,7 +209,8 @@ def test_a_second_officer_choosing_another_status_does_not_overwrite_the_first(a
     first, second = make_client("officer"), make_client("officer")
     seen_by_first = first.page("/officer/deliveries")
     seen_by_second = second.page("/officer/deliveries")
-    assert move(first, seen_by_first, delivery_id, "delivered", htmx=htmx).status == (200 if htmx else 303)
+    answer = move(first, seen_by_first, delivery_id, "delivered", htmx=htmx, **handed_over(app, delivery_id))
+    assert answer.status == (200 if htmx else 303)
     answer = move(second, seen_by_second, delivery_id, "failed", note="لا أحد في العنوان", htmx=htmx)
     assert answer.status == 409
     assert "«تم التسليم»" in answer.one(f"#delivery-{delivery_id}" if htmx else "main > [role=alert]").text
@@ -177,7 +220,8 @@ def test_a_second_officer_choosing_another_status_does_not_overwrite_the_first(a
         assert Document.get_by_id(stored.document_id).status == DocumentStatus.DELIVERED
         # One event for the first officer's move, none for the second's.
         assert moves_recorded(delivery_id) == [
-            ("", "received"),
+            ("", "awaiting_payment"),
+            ("awaiting_payment", "received"),
             ("received", "preparing"),
             ("preparing", "handed_to_post"),
             ("handed_to_post", "out_for_delivery"),
@@ -248,7 +292,7 @@ def test_move_several_rows_at_once(app, officer):
     assert "لم تُنقل شحنة واحدة" in flashes
     with app.app_context(), models.db.connection_context():
         assert [Delivery.get_by_id(i).status for i in ids] == ["preparing"] * 3
-        assert Delivery.get_by_id(ids[2]).version == 2
+        assert Delivery.get_by_id(ids[2]).version == 3
 
 
 def test_the_officer_cannot_hand_over_at_the_branch(app, citizen, officer):

@@ -52,8 +52,15 @@ def test_refusal_messages_are_in_arabic(db):
 
 
 def test_failed_needs_a_reason(db):
-    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, note="  ")) == "اكتب سبب تعذر التسليم."
-    assert pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, note="No one at home") is None
+    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, note="x")) == "اختر سبب تعذر التسليم."
+    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "x", "because")) == (
+        "اختر سبب تعذر التسليم."
+    )
+    assert str(pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "  ", "other")) == (
+        "اكتب سبب تعذر التسليم."
+    )
+    assert pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "", "nobody_home") is None
+    assert pipeline.refusal(S.OUT_FOR_DELIVERY, S.FAILED, OFFICER, 1, 3, "No one at home", "other") is None
 
 
 def test_attempts_limit_another_attempt_or_the_branch(db):
@@ -85,6 +92,7 @@ def test_officer_is_offered_only_the_next_steps(db, current, expected):
 
 def test_arabic_status_labels(db):
     assert [str(pipeline.label(status)) for status in S.ALL] == [
+        "بانتظار السداد",
         "تم استلام الطلب",
         "قيد التجهيز",
         "سُلّمت للبريد السعودي",
@@ -94,6 +102,7 @@ def test_arabic_status_labels(db):
         "أعيدت إلى الفرع",
         "استُلمت من الفرع",
         "ملغى",
+        "انتهت مهلة السداد",
     ]
 
 

@@ -141,6 +141,17 @@ def test_a_delivery_made_at_the_first_attempt_counts_as_such(citizen, admin, app
     assert figures(page, "statuses")["تم التسليم"] == ["1"]
 
 
+def test_failed_attempts_are_counted_by_their_reason(citizen, admin, app):
+    D = models.DeliveryStatus
+    delivery_id = request_delivery(citizen, document_id(app))
+    officer_moves(app, delivery_id, D.PREPARING, D.HANDED_TO_POST, D.OUT_FOR_DELIVERY, D.FAILED, reason="nobody_home")
+    officer_moves(app, delivery_id, D.OUT_FOR_DELIVERY, D.FAILED, reason="address_not_found")
+    page = admin.page("/reports/deliveries")
+    reasons = figures(page, "failure-reasons")
+    assert sorted(cells[0] for cells in reasons.values()) == ["0", "0", "0", "1", "1"]
+    assert summary(page)["المحاولات المتعذرة"] == "2"
+
+
 def test_the_tallies_kept_by_the_acts_are_the_ones_counted_from_the_records(citizen, app, in_app):
     first = create_request(citizen)
     create_request(citizen, subject="طلب ثان")

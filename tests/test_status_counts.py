@@ -106,7 +106,14 @@ def move_all_at_once(app, plans):
                 for status in statuses:
                     version = Delivery.get_by_id(delivery_id).version
                     moves.move(
-                        delivery_id, version, status, officer, "officer", "لا أحد في العنوان", track_link=track_link
+                        delivery_id,
+                        version,
+                        status,
+                        officer,
+                        "officer",
+                        "لا أحد في العنوان",
+                        track_link=track_link,
+                        reason="nobody_home",
                     )
             except Exception as error:  # noqa: BLE001 - the test counts every failure
                 errors.append(repr(error))

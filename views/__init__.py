@@ -10,6 +10,9 @@ def register_blueprints(app):
     app.register_blueprint(messages.bp)
     app.register_blueprint(appointments.bp)
     app.register_blueprint(delivery.bp)
+    app.register_blueprint(delivery.hooks_bp)
+    # Signed by the provider instead: no browser, so no CSRF token to carry.
+    app.extensions["csrf"].exempt(delivery.hooks_bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(reports.bp)
     if app.config["DEMO_MODE"]:

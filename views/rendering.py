@@ -14,6 +14,7 @@ from domain import appointments as appointments_pipeline
 from domain import requests as requests_pipeline
 from domain.dates import format_dual, format_gregorian, format_hijri, format_local_time, riyadh_date
 from domain.delivery import pipeline as delivery_pipeline
+from domain.delivery.sadad import money
 from domain.identity import mask_id
 
 
@@ -136,6 +137,8 @@ def register_template_helpers(app):
     app.jinja_env.filters["gregorian"] = format_gregorian
     app.jinja_env.filters["masked_id"] = mask_id
     app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["failure_reason"] = delivery_pipeline.reason_label
 
     @app.context_processor
     def page_context():

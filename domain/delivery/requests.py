@@ -5,18 +5,21 @@ Each change is one write transaction that records an event and tells the
 beneficiary; the caller passes ``track_link``, a delivery -> URL of its tracking page.
 """
 
-from flask import current_app
+from datetime import date
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError, ModelSelect
 
 from domain import counts
-from domain.delivery import pipeline
-from domain.delivery.moves import TrackLink, tell
+from domain.dates import add_working_days, format_dual, today
+from domain.delivery import bills, pipeline
+from domain.delivery.moves import TrackLink, max_attempts
 from domain.delivery.tracking import next_tracking_number
 from domain.errors import Conflict, Refused
 from domain.notifier import notify
 from domain.reports import deliveries as delivery_tallies
+from domain.requests import holidays
 from domain.tokens import already_submitted, valid_token
 from models import (
     Branch,
@@ -42,11 +45,6 @@ ADDRESS_COLUMNS = (
     "additional_number",
     "mobile",
 )
-
-
-def fee() -> int:
-    """The delivery fee in riyals, paid to Saudi Post on delivery."""
-    return current_app.config["DELIVERY_FEE_SAR"]
 
 
 def ready_documents(user: User) -> ModelSelect:
@@ -91,6 +89,11 @@ def own_delivery(user: User, delivery_id: int) -> Delivery | None:
         .where((Delivery.id == delivery_id) & (Delivery.user == user))
         .first()
     )
+
+
+def branch_of(delivery: Delivery) -> Branch:
+    """The branch the delivery's document is kept at, where it can be collected."""
+    return Branch.select(Branch).join(Document).where(Document.id == delivery.document_id).get()
 
 
 def history(delivery: Delivery) -> ModelSelect:
@@ -151,10 +154,11 @@ def request_delivery(
     save_address: bool = False,
     track_link: TrackLink,
 ) -> tuple[Delivery, bool]:
-    """Create the delivery of a ready document; return (delivery, created).
+    """Create the delivery of a ready document and its SADAD bill; return (delivery, created).
 
-    The same submission token twice (a double click) returns the first delivery.
-    With ``save_address`` the address is also kept in the profile, in the same
+    The delivery waits «بانتظار السداد» until the bill is paid. The same
+    submission token twice (a double click) returns the first delivery. With
+    ``save_address`` the address is also kept in the profile, in the same
     transaction. Refused when the document is not ready.
     """
     token = valid_token(token)
@@ -162,6 +166,8 @@ def request_delivery(
     if done:
         return done, False
     number = next_tracking_number()
+    bill_number = bills.next_bill_number()
+    fee = bills.fee()
     values = _address_values(cleaned)
     try:
         with write_transaction():
@@ -179,17 +185,18 @@ def request_delivery(
                 tracking_number=number,
                 document=document,
                 user=user,
-                status=DeliveryStatus.RECEIVED,
-                fee_sar=fee(),
+                status=DeliveryStatus.AWAITING_PAYMENT,
+                # Whole riyals, as deliveries before SADAD bills kept it; the bill has the exact amount.
+                fee_sar=int(fee),
                 submission_token=token,
                 active_document=document.id,
                 **values,
             )
-            DeliveryEvent.create(delivery=delivery, author=user, to_status=DeliveryStatus.RECEIVED)
+            DeliveryEvent.create(delivery=delivery, author=user, to_status=DeliveryStatus.AWAITING_PAYMENT)
             if save_address:
                 _save_address(user, values)
-            tell(delivery, DeliveryStatus.RECEIVED, track_link)
-            counts.added(counts.DELIVERY, delivery.city_id, DeliveryStatus.RECEIVED)
+            bills.issue(delivery, bill_number, track_link(delivery))
+            counts.added(counts.DELIVERY, delivery.city_id, DeliveryStatus.AWAITING_PAYMENT)
             delivery_tallies.requested(delivery)
     except (Refused, IntegrityError):
         done = already_submitted(Delivery, token, user)
@@ -207,9 +214,10 @@ def change_address(
     *,
     track_link: TrackLink,
 ) -> Delivery:
-    """Send the delivery to another address, only before Saudi Post has it.
+    """Send the delivery to another address: before Saudi Post has it, or after a failed attempt
+    that was not the last (a corrected address for the next one).
 
-    Refused once Saudi Post has it; Conflict when it changed since ``version``.
+    Refused otherwise; Conflict when it changed since ``version``.
     """
     values = _address_values(cleaned)
     with write_transaction():
@@ -222,13 +230,16 @@ def change_address(
                 (Delivery.id == delivery.id)
                 & (Delivery.version == version)
                 & (Delivery.version == before.version)
-                & Delivery.status.in_(pipeline.CHANGEABLE)
+                & (
+                    Delivery.status.in_(pipeline.CHANGEABLE)
+                    | ((Delivery.status == DeliveryStatus.FAILED) & (Delivery.attempts < max_attempts()))
+                )
             )
             .execute()
         )
         current = Delivery.get_by_id(delivery.id)
         if not updated:
-            if not pipeline.is_changeable(current.status):
+            if not address_changeable(current):
                 raise Refused(
                     _l(
                         "The address can no longer be changed: the delivery is «%(status)s».",
@@ -251,4 +262,62 @@ def change_address(
         )
         if current.city_id != before.city_id:
             counts.moved(counts.DELIVERY, before.city_id, current.status, current.status, to_scope=current.city_id)
+    return current
+
+
+def address_changeable(delivery: Delivery) -> bool:
+    """Whether the beneficiary may give another address now."""
+    return pipeline.is_changeable(delivery.status) or pipeline.may_rearrange(
+        delivery.status, delivery.attempts, max_attempts()
+    )
+
+
+NEXT_DAYS = 5
+
+
+def days_for_next_attempt() -> list[date]:
+    """The working days the next attempt may be asked for: the next five, from tomorrow (no holiday)."""
+    start, closed = today(), holidays()
+    return [add_working_days(start, n, closed) for n in range(1, NEXT_DAYS + 1)]
+
+
+def choose_day(
+    delivery: Delivery, version: int | None, author: User, day: date | None, *, track_link: TrackLink
+) -> Delivery:
+    """Ask for the next attempt on one of ``days_for_next_attempt``, after a failed attempt that was not the last.
+
+    Refused for another day or another moment; Conflict when it changed since ``version``.
+    """
+    if day not in days_for_next_attempt():
+        raise Refused(_l("Choose one of the days offered."), "day")
+    with write_transaction():
+        updated = (
+            Delivery.update(preferred_day=day, version=Delivery.version + 1, updated_at=utcnow())
+            .where(
+                (Delivery.id == delivery.id)
+                & (Delivery.version == version)
+                & (Delivery.status == DeliveryStatus.FAILED)
+                & (Delivery.attempts < max_attempts())
+            )
+            .execute()
+        )
+        current = Delivery.get_by_id(delivery.id)
+        if not updated:
+            if not pipeline.may_rearrange(current.status, current.attempts, max_attempts()):
+                raise Refused(_l("A day can be chosen only after a failed attempt that was not the last."))
+            raise Conflict(current)
+        words = LazyString(format_dual, day)
+        DeliveryEvent.create(
+            delivery=current,
+            author=author,
+            kind="day",
+            from_status=current.status,
+            to_status=current.status,
+            note=str(_l("The next attempt was asked for %(day)s.", day=words)),
+        )
+        notify(
+            current.user,
+            _l("Delivery %(ref)s: the next attempt will be on %(day)s.", ref=current.tracking_number, day=words),
+            link=track_link(current),
+        )
     return current

@@ -12,7 +12,7 @@ from domain.dates import riyadh_day_bounds
 from domain.delivery import pipeline, tracking
 from domain.delivery.moves import max_attempts
 from domain.identity import normalize_digits
-from models import Branch, City, Delivery, DeliveryStatus, Document, DocumentType, User
+from models import Branch, City, Delivery, DeliveryStatus, Document, DocumentType, SadadBill, User
 
 PAGE_SIZE = 15
 NATIONAL_ID = re.compile(r"[0-9]{10}")
@@ -102,6 +102,13 @@ def officer_row(delivery_id: int) -> Delivery | None:
 def next_statuses(delivery: Delivery) -> list[str]:
     """The statuses the officer may move this delivery to now."""
     return pipeline.allowed_next(delivery.status, pipeline.OFFICER, delivery.attempts, max_attempts())
+
+
+def refund_due(delivery: Delivery) -> SadadBill | None:
+    """The bill whose fee is owed back, for a delivery cancelled after payment; else None."""
+    if delivery.status != DeliveryStatus.CANCELLED:
+        return None
+    return SadadBill.get_or_none((SadadBill.delivery == delivery) & SadadBill.refund_due_at.is_null(False))
 
 
 def returned_to_branch(branch: Branch) -> ModelSelect:

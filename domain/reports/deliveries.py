@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from domain import counts
 from domain.dates import riyadh_date
+from domain.delivery.pipeline import FAILURE_REASONS
 from domain.reports import tally
 from domain.reports.periods import Period, Series, median_bound
 from models import City, Delivery, DeliveryEvent, DeliveryStatus
 
-REQUESTED, DELIVERED_FIRST, DAYS = "requested", "delivered_first", "days"
+REQUESTED, DELIVERED_FIRST, DAYS, FAILED_BECAUSE = "requested", "delivered_first", "days", "failed"
 # The steps the report counts, as the pipeline names them.
 COUNTED_STEPS = (
     DeliveryStatus.DELIVERED,
@@ -21,8 +22,10 @@ COUNTED_STEPS = (
 )
 
 
-def _step_measures(target: str, attempts: int, days: float) -> dict[str, int]:
+def _step_measures(target: str, attempts: int, days: float, reason: str = "") -> dict[str, int]:
     measures = {target: 1}
+    if target == DeliveryStatus.FAILED and reason:
+        measures[f"{FAILED_BECAUSE}:{reason}"] = 1
     if target == DeliveryStatus.DELIVERED:
         measures[tally.bucket(DAYS, tally.DELIVERY_DAYS, days)] = 1
         if attempts <= 1:
@@ -37,12 +40,13 @@ def requested(delivery: Delivery) -> None:
     tally.one(tally.DELIVERY, delivery.city_id, tally.day_of(delivery.created_at), REQUESTED)
 
 
-def moved(delivery: Delivery, target: str, at) -> None:
-    """Tally a delivery's step to ``target`` (its record as the step left it)."""
+def moved(delivery: Delivery, target: str, at, reason: str = "") -> None:
+    """Tally a delivery's step to ``target`` (its record as the step left it), a failure by its reason."""
     if target not in COUNTED_STEPS:
         return
     days = (at - delivery.created_at).total_seconds() / 86400
-    tally.add(tally.DELIVERY, delivery.city_id, riyadh_date(at), _step_measures(target, delivery.attempts, days))
+    measures = _step_measures(target, delivery.attempts, days, reason)
+    tally.add(tally.DELIVERY, delivery.city_id, riyadh_date(at), measures)
 
 
 def rebuild() -> None:
@@ -52,15 +56,20 @@ def rebuild() -> None:
         counted[(city_id, riyadh_date(created_at), REQUESTED)] += 1
     steps = (
         DeliveryEvent.select(
-            Delivery.city, Delivery.created_at, Delivery.attempts, DeliveryEvent.to_status, DeliveryEvent.created_at
+            Delivery.city,
+            Delivery.created_at,
+            Delivery.attempts,
+            DeliveryEvent.to_status,
+            DeliveryEvent.created_at,
+            DeliveryEvent.reason,
         )
         .join(Delivery)
         .where((DeliveryEvent.kind == "status") & DeliveryEvent.to_status.in_(COUNTED_STEPS))
         .tuples()
     )
-    for city_id, requested_at, attempts, target, at in steps:
+    for city_id, requested_at, attempts, target, at, reason in steps:
         days = (at - requested_at).total_seconds() / 86400
-        for measure, n in _step_measures(target, attempts, days).items():
+        for measure, n in _step_measures(target, attempts, days, reason).items():
             counted[(city_id, riyadh_date(at), measure)] += n
     tally.replace(tally.DELIVERY, counted)
 
@@ -80,6 +89,7 @@ class DeliveriesReport:
     returned: int
     median_days: int | None
     day_buckets: list[tuple[str, int]] = field(default_factory=list)
+    failed_by_reason: list[tuple[str, int]] = field(default_factory=list)
     by_city: list[tuple[object, Counter]] = field(default_factory=list)
 
     @property
@@ -108,6 +118,7 @@ def report(period: Period, cities: list) -> DeliveriesReport:
         returned=totals[DeliveryStatus.RETURNED],
         median_days=median_bound(buckets),
         day_buckets=buckets,
+        failed_by_reason=[(reason, totals[f"{FAILED_BECAUSE}:{reason}"]) for reason in FAILURE_REASONS],
         by_city=[
             (city, Counter({m: n for (scope, m), n in by_city.items() if scope == str(city.id)})) for city in cities
         ],

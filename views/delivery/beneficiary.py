@@ -1,10 +1,10 @@
 """Document delivery: the beneficiary's pages, from the ready documents to the receipt."""
 
-from flask import flash, g, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import _
 
-from domain.dates import riyadh_date
-from domain.delivery import moves, pipeline, requests
+from domain.dates import format_dual, parse_day, riyadh_date
+from domain.delivery import bills, moves, payments, pipeline, requests, sadad
 from domain.delivery.address import FIELDS, mask_mobile, mask_short_address
 from domain.errors import Conflict, Refused
 from domain.tokens import new_token
@@ -79,7 +79,7 @@ def request_form(document_id):
         elif not form.mobile.data:
             form.mobile.data = g.user.phone
     action = url_for("delivery.request_form", document_id=document.id)
-    context = dict(document=document, saved=saved, fee=requests.fee(), action=action)
+    context = dict(document=document, saved=saved, fee=bills.fee(), action=action)
     partial = field_partial(form, "delivery/request.html", **context)
     if partial is not None:
         return partial
@@ -106,7 +106,7 @@ def confirm(document_id):
         context = dict(
             document=document,
             saved=list(requests.saved_addresses(g.user)),
-            fee=requests.fee(),
+            fee=bills.fee(),
             action=url_for("delivery.request_form", document_id=document.id),
         )
         return form_page("delivery/request.html", 422, form=form, **context)
@@ -125,27 +125,103 @@ def confirm(document_id):
     return redirect_after_post(url_for("delivery.confirmation", delivery_id=delivery.id))
 
 
+def bill_context(delivery):
+    """What the pages show of the delivery's SADAD bill."""
+    bill = bills.bill_of(delivery)
+    return dict(
+        bill=bill,
+        biller_code=bills.biller_code(),
+        may_pay_here=bill is not None and delivery.status == DeliveryStatus.AWAITING_PAYMENT and sadad.demo_payments(),
+    )
+
+
 @bp.route("/delivery/<int:delivery_id>/confirmation")
 @roles_required(Role.BENEFICIARY)
 def confirmation(delivery_id):
-    """Show the tracking number of a new delivery, with «طباعة»."""
-    return render_template("delivery/confirmation.html", delivery=own_delivery(delivery_id))
+    """Show the tracking number and the SADAD bill of a new delivery, with «طباعة»."""
+    delivery = own_delivery(delivery_id)
+    return render_template("delivery/confirmation.html", delivery=delivery, **bill_context(delivery))
+
+
+@bp.route("/delivery/<int:delivery_id>/demo-payment", methods=["GET", "POST"])
+@roles_required(Role.BENEFICIARY)
+def demo_payment(delivery_id):
+    """«سداد تجريبي»: pay the bill as a bank would, by the provider's signed notice (demo mode only)."""
+    delivery = own_delivery(delivery_id)
+    context = bill_context(delivery)
+    if not sadad.demo_payments() or context["bill"] is None:
+        abort(404)
+    if request.method == "GET":
+        return render_template("delivery/demo_payment.html", delivery=delivery, **context)
+    try:
+        body, signature = payments.bill_for_demo(context["bill"])
+        notice = payments.read_notice(body, signature)
+        _bill, changed = payments.confirm_payment(notice, track_link=track_link)
+        if changed:
+            flash(_("The bill is paid; your delivery request is received."), "success")
+        else:
+            flash(_("This bill was already paid."), "success")
+    except Refused as refused:
+        flash(str(refused.message), "error")
+    return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+
+
+def track_context(delivery, **extra):
+    """What «تتبع الشحنة» shows, with what the beneficiary may do now."""
+    max_attempts = moves.max_attempts()
+    may_collect = pipeline.refusal(delivery.status, DeliveryStatus.RETURNED, pipeline.BENEFICIARY) is None
+    rearrange = pipeline.may_rearrange(delivery.status, delivery.attempts, max_attempts)
+    return dict(
+        delivery=delivery,
+        events=list(requests.history(delivery)),
+        changeable=pipeline.is_changeable(delivery.status),
+        may_collect=may_collect,
+        may_rearrange=rearrange,
+        days=[{"value": day.isoformat(), "text": format_dual(day)} for day in requests.days_for_next_attempt()]
+        if rearrange
+        else [],
+        branch=requests.branch_of(delivery) if may_collect else None,
+        max_attempts=max_attempts,
+        **bill_context(delivery),
+        **extra,
+    )
 
 
 @bp.route("/delivery/<int:delivery_id>")
 @roles_required(Role.BENEFICIARY)
 def track(delivery_id):
-    """«تتبع الشحنة»: the delivery's statuses with date, time and note."""
+    """«تتبع الشحنة»: the delivery's statuses with date, time and note, and what may be done now."""
+    return render_template("delivery/track.html", **track_context(own_delivery(delivery_id)))
+
+
+@bp.route("/delivery/<int:delivery_id>/next-day", methods=["POST"])
+@roles_required(Role.BENEFICIARY)
+def next_day(delivery_id):
+    """After a failed attempt, ask for the next one on a chosen day."""
     delivery = own_delivery(delivery_id)
-    may_collect = pipeline.refusal(delivery.status, DeliveryStatus.RETURNED, pipeline.BENEFICIARY) is None
-    return render_template(
-        "delivery/track.html",
-        delivery=delivery,
-        events=list(requests.history(delivery)),
-        changeable=pipeline.is_changeable(delivery.status),
-        may_collect=may_collect,
-        max_attempts=moves.max_attempts(),
-    )
+    chosen = request.form.get("day", "")
+    try:
+        requests.choose_day(
+            delivery, request.form.get("version", type=int), g.user, parse_day(chosen), track_link=track_link
+        )
+    except Refused as refused:
+        if refused.code != "day":
+            # Not the moment for a day any more: the tracking page says what can be done now.
+            flash(str(refused.message), "error")
+            return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+        context = track_context(delivery, day_error=str(refused.message), chosen_day=chosen)
+        return render_template("delivery/track.html", **context), 422
+    except Conflict as conflict:
+        flash(
+            _(
+                "The delivery changed while you were looking at it; it is now «%(status)s».",
+                status=pipeline.label(conflict.current.status),
+            ),
+            "error",
+        )
+        return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
+    flash(_("The next attempt will be on the day you chose."), "success")
+    return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
 
 
 def beneficiary_move(delivery_id, target, done_message):
@@ -193,7 +269,7 @@ def collect_at_branch(delivery_id):
 def change_address(delivery_id):
     """Change the national address, only before Saudi Post has the document."""
     delivery = own_delivery(delivery_id)
-    if not pipeline.is_changeable(delivery.status):
+    if not requests.address_changeable(delivery):
         flash(
             _(
                 "The address can no longer be changed: the delivery is «%(status)s».",
@@ -245,5 +321,6 @@ def receipt(delivery_id):
         mobile=mask_mobile(delivery.mobile),
         requested_on=riyadh_date(delivery.created_at),
         qr=qr_data_uri(delivery.tracking_number),
+        **bill_context(delivery),
     )
     return pdf_response(pdf, f"delivery-{delivery.tracking_number}.pdf")

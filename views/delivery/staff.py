@@ -8,6 +8,7 @@ from flask_babel import _, ngettext
 from domain.dates import parse_day
 from domain.delivery import moves, pipeline, worklists
 from domain.delivery.address import cities
+from domain.delivery.handover import Proof
 from domain.errors import Conflict, Refused
 from models import DeliveryStatus, Role
 from views.access import found_or_404, roles_required
@@ -60,6 +61,8 @@ def tabs_context(filters):
         statuses=("",) + DeliveryStatus.ALL,
         tab_url=lambda status: list_url(filters, status=status, after=None),
         next_statuses=worklists.next_statuses,
+        refund_due=worklists.refund_due,
+        reasons=pipeline.FAILURE_REASONS,
         max_attempts=moves.max_attempts(),
     )
 
@@ -76,9 +79,24 @@ def filters_of(back):
     return read_filters(CleanMultiDict(parse_qsl(urlsplit(back).query)))
 
 
-def answer_row(delivery, back, status_code, message=None, kind="error"):
-    """For htmx, render the row again (and the tab counts); without JavaScript, the whole list."""
+def proof_from(form):
+    """Read what the officer entered at «تم التسليم»."""
+    collected = {"yes": True, "no": False}.get(form.get("old_document", ""))
+    return Proof(
+        code=form.get("code", ""),
+        id_digits=form.get("id_digits", ""),
+        reason=form.get("note", ""),
+        old_document_collected=collected,
+    )
+
+
+def answer_row(delivery, back, status_code, message=None, kind="error", typed=None):
+    """For htmx, render the row again (and the tab counts); without JavaScript, the whole list.
+
+    ``typed`` is what the officer sent, kept in the row's form after a refusal.
+    """
     filters = filters_of(back)
+    kept = {"for": delivery.id, **(typed or {})}
     if wants_partial():
         return render_page_or_partial(
             "delivery/officer_list.html",
@@ -89,6 +107,7 @@ def answer_row(delivery, back, status_code, message=None, kind="error"):
             back=back,
             message=message,
             message_kind=kind,
+            kept=kept,
             **tabs_context(filters),
         )
     return render_page_or_partial(
@@ -97,6 +116,7 @@ def answer_row(delivery, back, status_code, message=None, kind="error"):
         status_code,
         alert=message,
         alert_kind=kind,
+        kept=kept,
         **list_context(filters),
     )
 
@@ -119,9 +139,13 @@ def officer_move(delivery_id):
             pipeline.OFFICER,
             request.form.get("note", ""),
             track_link=track_link,
+            proof=proof_from(request.form) if target == DeliveryStatus.DELIVERED else None,
+            reason=request.form.get("reason", ""),
         )
     except Refused as refused:
-        return answer_row(worklists.officer_row(delivery.id), back, 422, str(refused.message))
+        # What was typed stays, but never a wrong code or ID digits: they are typed again.
+        typed = {name: request.form.get(name, "") for name in ("status", "note", "old_document", "reason")}
+        return answer_row(worklists.officer_row(delivery.id), back, 422, str(refused.message), typed=typed)
     except Conflict as conflict:
         message = _(
             "Someone else updated delivery %(ref)s first; it is now «%(status)s». Nothing was changed; choose again.",
@@ -151,7 +175,13 @@ def officer_bulk():
         flash(_("Select at least one delivery and the status to move them to."), "error")
         return redirect_after_post(back)
     moved, refused = moves.move_many(
-        items, target, g.user, pipeline.OFFICER, request.form.get("note", ""), track_link=track_link
+        items,
+        target,
+        g.user,
+        pipeline.OFFICER,
+        request.form.get("note", ""),
+        track_link=track_link,
+        reason=request.form.get("reason", ""),
     )
     if moved:
         flash(

@@ -4,6 +4,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from domain.delivery.pipeline import label as delivery_status
+from domain.delivery.pipeline import reason_label as failure_reason
 from domain.reports import deliveries as report_of
 from models import City, DeliveryStatus, Role
 from views.access import roles_required
@@ -62,7 +63,13 @@ def tables(report, weekly: bool) -> list[Table]:
         [_("Delivered within (days)"), _("Deliveries")],
         [[bound if bound != "more" else _("More"), n] for bound, n in report.day_buckets],
     )
-    return [days, weeks, statuses, cities, days_to_door]
+    reasons = Table(
+        "failure-reasons",
+        _("Failed attempts by reason"),
+        [_("Reason"), _("Failed attempts")],
+        [[failure_reason(reason), n] for reason, n in report.failed_by_reason],
+    )
+    return [days, weeks, statuses, cities, reasons, days_to_door]
 
 
 @bp.route("/deliveries")
