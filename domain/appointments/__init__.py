@@ -29,10 +29,13 @@ from domain.appointments.reminders import due_for_reminder, remind_tomorrows_vis
 from domain.appointments.rules import MESSAGES, STATUS_LABELS, label, message, refuse, window_days
 from domain.appointments.slips import slip_pdf
 from domain.appointments.slots import (
+    CalendarDay,
     branch_holidays,
     branches_for,
+    calendar_months,
     check_choice,
     day_availability,
+    day_seats,
     ensure_slot,
     first_free_day,
     free_seat,
@@ -78,6 +81,9 @@ __all__ = [
     "confirm_change",
     "day_at_branch",
     "day_availability",
+    "day_seats",
+    "calendar_months",
+    "CalendarDay",
     "due_for_reminder",
     "ensure_slot",
     "first_free_day",

@@ -1,6 +1,7 @@
 """A cheap 360 px phone: the lists are cards, nothing to reach by scrolling sideways."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers.browser import browser_sign_in
 
@@ -78,3 +79,40 @@ def test_a_row_is_a_card_with_its_number_as_heading_on_a_phone(populated, chromi
         assert page.locator("main tbody tr .card-minor").first.is_visible()
     finally:
         context.close()
+
+
+BOOKING_DATE_STEP = (
+    "/appointments/book?sector=passports&service=passport_issue&region=riyadh&branch=passports_riyadh_north"
+)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_day_is_chosen_in_the_calendar_with_the_keyboard(browser_page, width):
+    page = browser_sign_in(browser_page, "citizen")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(BOOKING_DATE_STEP)
+    group = page.get_by_role("group", name="التاريخ")
+    radios = group.get_by_role("radio")
+    free = page.locator("table.calendar input[name=date]:not([disabled])")
+    first, second = free.nth(0).get_attribute("value"), free.nth(1).get_attribute("value")
+    # The branch select is the last control before the calendar: Tab enters the group at its first free day.
+    page.get_by_label("الفرع", exact=True).focus()
+    page.keyboard.press("Tab")
+    expect(free.nth(0)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(free.nth(0)).to_be_checked()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#date-{second}")).to_be_checked()
+    assert radios.count() >= 30
+    # A screen reader hears the whole day from the label.
+    name = page.locator(f"#date-{second}").evaluate("e => e.labels[0].innerText")
+    assert "هـ" in name and "مقعد" in name and first != second
+    # Every day cell sits inside the screen.
+    for box in page.locator("table.calendar td").evaluate_all(
+        "cells => cells.map(c => c.getBoundingClientRect().right)"
+    ):
+        assert box <= width
+    if not page.javascript:
+        page.get_by_role("button", name="التالي").click()
+    expect(page.locator("#time-group legend")).to_have_text("الوقت")
+    expect(page.locator(f"#date-{second}")).to_be_checked()

@@ -10,7 +10,7 @@ each other.
 from flask import Blueprint, current_app, g, request, url_for
 
 from domain.appointments import STEPS, at_branch, own_appointment
-from domain.dates import format_weekday
+from domain.dates import format_month, format_weekday, hijri, week_days
 from views.access import found_or_404
 from views.printing import qr_data_uri
 
@@ -18,6 +18,9 @@ bp = Blueprint("appointments", __name__)
 
 
 bp.add_app_template_global(format_weekday)
+bp.add_app_template_global(format_month)
+bp.add_app_template_global(week_days)
+bp.add_app_template_filter(lambda day: hijri(day).day, "hijri_day")
 
 
 def partial_step():
