@@ -55,6 +55,7 @@ from models import (
     User,
     db,
     is_sqlite,
+    new_check_token,
     utcnow,
 )
 
@@ -400,6 +401,7 @@ def _appointments(rng, count, users):
                     status,
                     booked,
                     booked,
+                    new_check_token(),
                 )
             )
             appointment_id += 1
@@ -444,6 +446,7 @@ def _appointments(rng, count, users):
         Appointment.status,
         Appointment.created_at,
         Appointment.updated_at,
+        Appointment.check_token,
     ]
     bulk_insert(Appointment, fields, appointments)
     references.save()

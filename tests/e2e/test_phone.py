@@ -1,5 +1,7 @@
 """A cheap 360 px phone: the lists are cards, nothing to reach by scrolling sideways."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -116,3 +118,42 @@ def test_a_day_is_chosen_in_the_calendar_with_the_keyboard(browser_page, width):
         page.get_by_role("button", name="التالي").click()
     expect(page.locator("#time-group legend")).to_have_text("الوقت")
     expect(page.locator(f"#date-{second}")).to_be_checked()
+
+
+def test_after_an_htmx_swap_the_counter_counts_and_the_title_tells_the_error(populated, browser_page):
+    page = browser_sign_in(browser_page, "citizen")
+    page.goto(f"/messages/{populated['request']}")
+    assert not page.title().startswith("خطأ: ")
+    page.get_by_role("button", name="إرسال الرد").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile("^خطأ: "))
+    text = "وهل أحتاج إلى صورة شخصية؟"
+    page.get_by_label("ردك").fill(text)
+    if page.javascript:
+        # The form was swapped in by htmx: its counter still follows the typing.
+        expect(page.locator("#body-count")).to_contain_text(f"متبقٍ {1000 - len(text)} حرفًا")
+    page.get_by_role("button", name="إرسال الرد").click()
+    expect(page.locator(".timeline")).to_contain_text(text)
+    expect(page).not_to_have_title(re.compile("^خطأ: "))
+    if page.javascript:
+        page.get_by_label("ردك").fill("نعم")
+        expect(page.locator("#body-count")).to_contain_text("متبقٍ 997 حرفًا")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_cancelling_asks_first_and_the_next_step_is_the_primary_button(populated, browser_page, width):
+    page = browser_sign_in(browser_page, "citizen")
+    page.set_viewport_size({"width": width, "height": 800})
+    number = populated["appointment"]
+    page.goto(f"/appointments/{number}")
+    primary = page.locator("main .actions .button:not(.button--secondary)")
+    expect(primary).to_have_count(1)
+    expect(primary).to_have_text("طباعة الموعد")
+    expect(page.get_by_role("link", name="إلغاء", exact=True)).to_have_class(re.compile("button--secondary"))
+    page.get_by_role("link", name="إلغاء", exact=True).click()
+    expect(page.locator("h1")).to_have_text("هل تريد إلغاء هذا الموعد؟")
+    page.get_by_role("link", name="لا، أبقِه").click()
+    expect(page.locator("h1")).to_have_text("تم حجز موعدك")
+    page.goto(f"/messages/{populated['request']}")
+    expect(page.get_by_role("link", name="سحب الطلب")).to_have_class(re.compile("button--secondary"))
+    expect(page.get_by_role("link", name="حجز موعد")).not_to_have_class(re.compile("button--secondary"))
