@@ -28,7 +28,7 @@
 
   // The title starts with the error prefix while a form shows errors, as on a whole page.
   function markTitle() {
-    var prefix = document.documentElement.getAttribute("data-error-prefix");
+    var prefix = document.body.getAttribute("data-error-prefix");
     if (!prefix) return;
     var title = document.title, marked = title.indexOf(prefix) === 0;
     var errors = document.querySelector("main .error-summary, main .field--error");
