@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+import models
 from tests.helpers.browser import browser_sign_in
 from tests.helpers.crawl import crawl, detail_pages
 
@@ -173,3 +174,14 @@ def test_the_booking_calendar_has_no_axe_violations(axe_page, lang, width):
     found["refused"] = violations(page)
     assert {state: problems for state, problems in found.items() if problems} == {}
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_public_check_page_has_no_axe_violations_and_fits_a_phone(populated, axe_page):
+    with models.db.connection_context():
+        token = models.Appointment.get(models.Appointment.number == populated["appointment"]).check_token
+    page = axe_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/check/{token}")
+    expect(page.locator("h1")).to_have_text("موعد مؤكد")
+    assert violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
