@@ -5,6 +5,7 @@ serve the embedded SQLite file and PostgreSQL.
 """
 
 import logging
+import secrets
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -150,6 +151,11 @@ class Prepared:
         database, query, sql, params, slots = compiled
         bound = [values[slot] if slot is not None else param for param, slot in zip(params, slots, strict=True)]
         return list(query._get_cursor_wrapper(database.execute_sql(sql, bound)))
+
+
+def new_check_token():
+    """An unguessable token (128 bits) for a page opened without signing in."""
+    return secrets.token_urlsafe(16)
 
 
 def utcnow():
@@ -685,6 +691,8 @@ class Appointment(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     # When the reminder of the day before was sent; set once, so nobody is reminded twice.
     reminded_at = DateTimeField(null=True)
+    # The slip's QR opens the public check page by this, never by the number or the id.
+    check_token = CharField(max_length=32, unique=True, null=True, default=new_check_token)
 
     @property
     def is_active(self):

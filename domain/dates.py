@@ -116,6 +116,32 @@ def format_weekday(day: date) -> str:
     return _babel_words(_lang(), day, "EEEE")
 
 
+def format_month(first: date) -> str:
+    """A Gregorian month with the Hijri months it overlaps, e.g. «ديسمبر 2026 (جمادى الآخرة – رجب 1448 هـ)»."""
+    return _month_words(_lang(), first)
+
+
+@lru_cache(maxsize=256)
+def _month_words(lang: str, first: date) -> str:
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    start, end = hijri(first), hijri(last)
+    era = "AH" if lang == "en" else "هـ"
+    if start.year == end.year:
+        hijri_months = f"{start.month_name(lang)} – {end.month_name(lang)} {end.year} {era}"
+    else:
+        hijri_months = f"{start.month_name(lang)} {start.year} – {end.month_name(lang)} {end.year} {era}"
+    return f"{_babel_words(lang, first, 'LLLL y')} ({hijri_months})"
+
+
+def week_days(first_weekday: int = 6) -> list[tuple[str, str]]:
+    """[(narrow, full)] names of the week's days from ``first_weekday`` (Sunday for Saudi calendars)."""
+    lang = _lang()
+    sunday = date(2026, 12, 6)  # any week: a Sunday, then the six days after it
+    first = sunday + timedelta(days=(first_weekday - 6) % 7)
+    days = [first + timedelta(days=n) for n in range(7)]
+    return [(_babel_words(lang, day, "EEEEE"), _babel_words(lang, day, "EEEE")) for day in days]
+
+
 def format_dual(day: date) -> str:
     """The Hijri date with its Gregorian equivalent, as Saudi documents write it.
 

@@ -56,6 +56,7 @@ from models import (
     User,
     db,
     is_sqlite,
+    new_check_token,
     utcnow,
 )
 
@@ -403,6 +404,7 @@ def _appointments(rng, count, users):
                     status,
                     booked,
                     booked,
+                    new_check_token(),
                 )
             )
             appointment_id += 1
@@ -447,6 +449,7 @@ def _appointments(rng, count, users):
         Appointment.status,
         Appointment.created_at,
         Appointment.updated_at,
+        Appointment.check_token,
     ]
     bulk_insert(Appointment, fields, appointments)
     references.save()

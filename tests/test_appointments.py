@@ -48,7 +48,9 @@ def test_appointments_page_lists_mine_and_offers_booking(citizen, app, in_app):
     assert (
         page.one(f'a[href="/appointments/{appointment.number}/change"]').get_text(" ", strip=True).startswith("تعديل")
     )
-    assert page.select(f'form[action="/appointments/{appointment.number}/cancel"]')
+    # «إلغاء» asks first: a link to the confirmation, not a one-tap form.
+    assert page.one(f'a[href="/appointments/{appointment.number}/cancel"]')
+    assert not page.select(f'form[action="/appointments/{appointment.number}/cancel"]')
 
 
 @pytest.mark.parametrize(
@@ -106,7 +108,7 @@ def test_date_step_offers_thirty_open_days_with_free_slots(citizen, app, in_app)
     days = in_app(lambda: [d.isoformat() for d in in_db(booking.open_days, in_db(branch, NORTH))])
     assert [radio["value"] for radio in radios] == days
     first_label = page.soup.select_one(f'label[for="date-{radios[-1]["value"]}"]').text
-    assert "هـ" in first_label and "وقتًا متاحًا" in first_label
+    assert "هـ" in first_label and "مقعدًا" in first_label
     partial = citizen.page(book_url(**CHOICE), htmx=True, headers={"HX-Target": "after-branch"})
     assert partial.soup.find("h1") is None and len(partial.select("input[name=date]")) == 30
 
@@ -471,7 +473,7 @@ def test_the_slip_is_not_rendered_again_when_unchanged(citizen, app, monkeypatch
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 200
 
 
-def test_the_slip_qr_code_carries_the_number_and_a_verification_address(citizen, app, monkeypatch, in_app):
+def test_the_slip_qr_code_carries_the_number_and_the_public_check_address(citizen, app, monkeypatch, in_app):
     import views.appointments
     from views.printing import qr_data_uri
 
@@ -486,4 +488,6 @@ def test_the_slip_qr_code_carries_the_number_and_a_verification_address(citizen,
     assert citizen.get(f"/appointments/{appointment.number}/slip.pdf").status_code == 200
     number, address = carried[0].split("\n")
     assert number == appointment.number
-    assert address == f"{app.config['PUBLIC_BASE_URL']}/desk/appointments/{appointment.number}"
+    token = in_app(lambda: in_db(lambda: models.Appointment.get_by_id(appointment.id).check_token))
+    assert address == f"{app.config['PUBLIC_BASE_URL']}/check/{token}"
+    assert appointment.number not in address and str(appointment.id) not in token

@@ -14,6 +14,7 @@ from domain.catalog import load_catalog
 from domain.delivery import moves, worklists
 from domain.demo import seed_demo
 from domain.references import next_reference
+from tests.helpers.appointments import book_in_db, next_open_day
 from tests.helpers.database import TEST_DATABASE_URL, bind_suite_database
 from tests.helpers.messaging import insert_request
 
@@ -294,3 +295,19 @@ def test_the_status_counts_start_equal_to_the_deliveries_already_there(empty_dat
     officer = models.User.get(models.User.role == models.Role.OFFICER)
     moves.move(first.id, first.version, "preparing", officer, "officer", track_link=lambda delivery: "/")
     assert worklists.officer_counts()["received"] == 1 and worklists.officer_counts()["preparing"] == 2
+
+
+def test_appointments_made_before_the_check_page_get_a_token_each(empty_database):
+    migrations.upgrade()
+    seed_demo()
+    for role in ("citizen", "resident"):
+        book_in_db(role, day=next_open_day(), start="08:00")
+    models.db.connect(reuse_if_open=True)
+    # Appointments with no token and no index on it, as a database before the check page has them.
+    models.db.execute_sql("DROP INDEX appointment_check_token")
+    models.db.execute_sql("UPDATE appointment SET check_token = NULL")
+    migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version == 16).execute()
+    assert migrations.upgrade() == ["0016_appointment_check"]
+    tokens = [row.check_token for row in models.Appointment.select()]
+    assert len(tokens) >= 2 and all(tokens) and len(set(tokens)) == len(tokens)
+    assert live_model_mismatches(empty_database) == []

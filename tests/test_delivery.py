@@ -341,12 +341,18 @@ def test_cancel_before_saudi_post_puts_the_document_back(app, citizen):
     delivery_id = request_delivery(citizen, doc_id)
     officer_moves(app, delivery_id, "preparing")
     page = citizen.page(f"/delivery/{delivery_id}")
-    form = page.one('form[action$="/cancel"]')
-    done = citizen.submit(form["action"], page.form_values(form))
+    # «إلغاء التوصيل» asks first; «لا، أبقِه» changes nothing.
+    confirm = citizen.page(page.one('main a[href$="/cancel"]')["href"])
+    assert confirm.one("h1").text == "هل تريد إلغاء هذا التوصيل؟"
+    assert confirm.one(f'a[href="/delivery/{delivery_id}"]')
+    assert delivery(app, delivery_id).status == DeliveryStatus.PREPARING
+    form = confirm.one('form[action$="/cancel"]')
+    done = citizen.submit(form["action"], confirm.form_values(form))
     assert done.status == 303
     page = citizen.page(f"/delivery/{delivery_id}")
     assert page.one("#delivery-status").text == "ملغى"
-    assert not page.select('form[action$="/cancel"]')
+    assert not page.select('a[href$="/cancel"]')
+    assert citizen.get(f"/delivery/{delivery_id}/cancel").status_code == 303
     assert document_status(app, doc_id) == DocumentStatus.READY
     # The document can be requested again.
     request_delivery(citizen, doc_id)
@@ -355,10 +361,10 @@ def test_cancel_before_saudi_post_puts_the_document_back(app, citizen):
 def test_no_cancel_or_address_change_once_saudi_post_has_it(app, citizen):
     doc_id = document_id(app)
     delivery_id = request_delivery(citizen, doc_id)
-    stale = citizen.page(f"/delivery/{delivery_id}").form_values('form[action$="/cancel"]')
+    stale = citizen.page(f"/delivery/{delivery_id}/cancel").form_values('form[action$="/cancel"]')
     officer_moves(app, delivery_id, "preparing", "handed_to_post")
     page = citizen.page(f"/delivery/{delivery_id}")
-    assert not page.select('form[action$="/cancel"]') and not page.select('a[href$="/address"]')
+    assert not page.select('a[href$="/cancel"]') and not page.select('a[href$="/address"]')
     citizen.submit(f"/delivery/{delivery_id}/cancel", dict(stale, version=delivery(app, delivery_id).version))
     page = citizen.page(f"/delivery/{delivery_id}")
     assert "لا يمكن نقل شحنة حالتها «سُلّمت للبريد السعودي» إلى «ملغى»" in page.text

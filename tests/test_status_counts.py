@@ -57,7 +57,7 @@ def test_tab_counts_follow_creations_moves_cancellations_and_address_changes(app
 
     officer_moves(app, riyadh[0], "preparing", "handed_to_post")
     officer_moves(app, jeddah, "preparing")
-    cancel_form = citizen.page(f"/delivery/{riyadh[1]}").form_values('form[action$="/cancel"]')
+    cancel_form = citizen.page(f"/delivery/{riyadh[1]}/cancel").form_values('form[action$="/cancel"]')
     assert citizen.submit(f"/delivery/{riyadh[1]}/cancel", cancel_form).status == 303
     # The third one moves to Jeddah: it leaves Riyadh's counts for Jeddah's.
     address_form = citizen.page(f"/delivery/{riyadh[2]}/address").form_values('main form[method="post"]')

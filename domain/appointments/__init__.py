@@ -20,19 +20,24 @@ from domain.appointments.booking import (
     appointments_of,
     book,
     cancel,
+    checked_appointment,
     mark_attendance,
     own_appointment,
     reschedule,
 )
 from domain.appointments.desk import NUMBER_PATTERN, at_branch, day_at_branch, number_in, of_national_id
+from domain.appointments.ics import appointment_ics
 from domain.appointments.reminders import due_for_reminder, remind_tomorrows_visits
 from domain.appointments.rules import MESSAGES, STATUS_LABELS, label, message, refuse, window_days
 from domain.appointments.slips import slip_pdf
 from domain.appointments.slots import (
+    CalendarDay,
     branch_holidays,
     branches_for,
+    calendar_months,
     check_choice,
     day_availability,
+    day_seats,
     ensure_slot,
     first_free_day,
     free_seat,
@@ -59,6 +64,7 @@ from domain.appointments.wizard import (
 
 __all__ = [
     "MESSAGES",
+    "appointment_ics",
     "NUMBER_PATTERN",
     "STATUS_LABELS",
     "STEPS",
@@ -74,10 +80,14 @@ __all__ = [
     "branches_for",
     "cancel",
     "check_choice",
+    "checked_appointment",
     "confirm_booking",
     "confirm_change",
     "day_at_branch",
     "day_availability",
+    "day_seats",
+    "calendar_months",
+    "CalendarDay",
     "due_for_reminder",
     "ensure_slot",
     "first_free_day",

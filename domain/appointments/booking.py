@@ -57,6 +57,13 @@ def own_appointment(user: User, number: str) -> Appointment | None:
     return Appointment.get_or_none((Appointment.number == number) & (Appointment.user == user))
 
 
+def checked_appointment(token: str) -> Appointment | None:
+    """The appointment a slip's QR token names, for the public check page; None for an unknown token."""
+    if not token or len(token) > 32:
+        return None
+    return Appointment.select(Appointment, Branch).join(Branch).where(Appointment.check_token == token).first()
+
+
 def appointments_of(user: User) -> tuple[list[Appointment], list[Appointment]]:
     """The person's appointments: (the coming ones, soonest first; the rest, latest first)."""
     mine = list(

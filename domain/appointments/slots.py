@@ -6,6 +6,7 @@ row count says whether a seat was left; the caller runs it in the same
 transaction as the appointment's insert or move.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -105,10 +106,97 @@ def free_times(
 
 def day_availability(branch: Branch, service: Service, now: datetime | None = None) -> list[tuple[date, int]]:
     """[(day, number of free times)] for every open day of the window."""
+    return [(day, times) for day, times, _seats in day_seats(branch, service, now)]
+
+
+def day_seats(branch: Branch, service: Service, now: datetime | None = None) -> list[tuple[date, int, int]]:
+    """[(day, number of free times, free seats)] for every open day of the window."""
     now = now or now_riyadh()
     days = open_days(branch, now)
     taken = _taken(branch, service, days)
-    return [(day, len(free_times(branch, service, day, now, taken))) for day in days]
+    found = []
+    for day in days:
+        times = free_times(branch, service, day, now, taken)
+        found.append((day, len(times), sum(seats for _start, seats in times)))
+    return found
+
+
+# --- The window as a calendar ----------------------------------------------
+
+# A Saudi week starts on Sunday (Python's 6).
+FIRST_WEEKDAY = 6
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of the booking calendar.
+
+    ``kind`` is "free" (seats left), "full", "ended" (today, after its last slot
+    has started), "closed" (weekend or holiday), "past" (before today) or
+    "later" (after the window).
+    """
+
+    day: date
+    kind: str
+    seats: int = 0
+
+    @property
+    def offered(self) -> bool:
+        """A day the branch opens within the window: a radio button, chosen or not."""
+        return self.kind in ("free", "full", "ended")
+
+
+def calendar_months(
+    branch: Branch, service: Service, now: datetime | None = None, seats: list[tuple[date, int, int]] | None = None
+) -> list[tuple[date, list[list[CalendarDay | None]]]]:
+    """[(first of a month, weeks)] from this week to the window's last open day.
+
+    A week is seven cells from Sunday; a cell is None when its day belongs to
+    the month before or after (it is shown there).
+    """
+    now = now or now_riyadh()
+    seats = day_seats(branch, service, now) if seats is None else seats
+    if not seats:
+        return []
+    by_day = {day: (times, left) for day, times, left in seats}
+    today, last = now.date(), seats[-1][0]
+    last_start = max(
+        (minute for _start, minute in _day_plan(branch.opens, branch.closes, service.slot_minutes)), default=-1
+    )
+    # From this week's Sunday to the last day's Saturday, within the months of today and of the last day.
+    start = max(today - timedelta(days=(today.weekday() - FIRST_WEEKDAY) % 7), today.replace(day=1))
+    end = min(last + timedelta(days=(FIRST_WEEKDAY - 1 - last.weekday()) % 7), _month_end(last))
+    months: list[tuple[date, list[list[CalendarDay | None]]]] = []
+    day = start
+    while day <= end:
+        if not months or day.day == 1:
+            months.append((day.replace(day=1), []))
+        weeks = months[-1][1]
+        if not weeks or day.weekday() == FIRST_WEEKDAY:
+            weeks.append([None] * ((day.weekday() - FIRST_WEEKDAY) % 7))
+        weeks[-1].append(_calendar_day(day, today, last, by_day, _started_before(day, now) >= last_start))
+        day += timedelta(days=1)
+    for _first, weeks in months:
+        weeks[-1].extend([None] * (7 - len(weeks[-1])))
+    return months
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _calendar_day(day, today, last, by_day, all_started):
+    if day < today:
+        return CalendarDay(day, "past")
+    if day > last:
+        return CalendarDay(day, "later")
+    if day not in by_day:
+        return CalendarDay(day, "closed")
+    times, left = by_day[day]
+    if times:
+        return CalendarDay(day, "free", left)
+    # Today after its last slot has started is over, not full.
+    return CalendarDay(day, "ended" if day == today and all_started else "full")
 
 
 def nearest_free_times(

@@ -23,8 +23,9 @@ from domain.appointments.booking import Link, active_appointment, book, reschedu
 from domain.appointments.rules import message
 from domain.appointments.slots import (
     branches_for,
+    calendar_months,
     check_choice,
-    day_availability,
+    day_seats,
     free_times,
     nearest_free_times,
     offers,
@@ -107,9 +108,16 @@ class DayAndTime:
 
     def days(self) -> list[tuple[date, int]]:
         """[(day, free times)] of the branch's open days."""
+        return [(day, times) for day, times, _seats in self._day_seats()]
+
+    def _day_seats(self) -> list[tuple[date, int, int]]:
         if self._days is None:
-            self._days = day_availability(self.branch, self.service, self.now)
+            self._days = day_seats(self.branch, self.service, self.now)
         return self._days
+
+    def calendar(self):
+        """The window as months of weeks (``slots.calendar_months``)."""
+        return calendar_months(self.branch, self.service, self.now, self._day_seats())
 
     def no_free_day(self) -> bool:
         return not any(free for _day, free in self.days())

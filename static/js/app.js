@@ -13,15 +13,30 @@
     out.classList.toggle("field-error", left < 0);
   }
 
+  // Typing is heard on the document, so a field htmx swaps in counts too.
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("textarea[data-maxlength]")) countCharacters(event.target);
+  });
+
+  // The page, and each piece htmx swaps in (an outerHTML swap drops its old target).
   function enhance(root) {
-    root.querySelectorAll("textarea[data-maxlength]").forEach(function (area) {
-      countCharacters(area);
-      area.addEventListener("input", function () { countCharacters(area); });
-    });
-    var first = root.querySelector("[data-autofocus]");
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll("textarea[data-maxlength]").forEach(countCharacters);
+    var first = root.matches("[data-autofocus]") ? root : root.querySelector("[data-autofocus]");
     if (first) first.focus();
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { enhance(event.detail.target); });
+  // The title starts with the error prefix while a form shows errors, as on a whole page.
+  function markTitle() {
+    var prefix = document.body.getAttribute("data-error-prefix");
+    if (!prefix) return;
+    var title = document.title, marked = title.indexOf(prefix) === 0;
+    var errors = document.querySelector("main .error-summary, main .field--error");
+    if (errors && !marked) document.title = prefix + title;
+    else if (!errors && marked) document.title = title.slice(prefix.length);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document.body); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
+  document.addEventListener("htmx:afterSettle", markTitle);
 })();

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+import models
 from tests.helpers.browser import browser_sign_in
 from tests.helpers.crawl import crawl, detail_pages
 
@@ -149,3 +150,42 @@ def test_readme_screenshots(chromium, live_server, app):
         os.makedirs(README_SHOTS, exist_ok=True)
         for name, _ in shots:
             shutil.copy(os.path.join(ARTIFACTS, name), os.path.join(README_SHOTS, name))
+
+
+BOOKING_DATE_STEP = (
+    "/appointments/book?sector=passports&service=passport_issue&region=riyadh&branch=passports_riyadh_north"
+)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_booking_calendar_has_no_axe_violations(axe_page, lang, width):
+    """The date step's month grid of radio buttons: as shown, with a day chosen, and with a full day refused."""
+    page = axe_page
+    page.set_viewport_size({"width": width, "height": 800})
+    browser_sign_in(page, "citizen")
+    choose_language(page, lang)
+    page.goto(BOOKING_DATE_STEP)
+    expect(page.locator("table.calendar").first).to_be_visible()
+    found = {"calendar": violations(page)}
+    page.locator("table.calendar input[name=date]:not([disabled])").first.check()
+    if not page.javascript:
+        page.locator("#booking .nojs-only button").click()
+    expect(page.locator("#time-group")).to_be_visible()
+    found["chosen"] = violations(page)
+    page.goto(BOOKING_DATE_STEP + "&date=2000-01-01")
+    expect(page.locator("#date-error")).to_be_visible()
+    found["refused"] = violations(page)
+    assert {state: problems for state, problems in found.items() if problems} == {}
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_public_check_page_has_no_axe_violations_and_fits_a_phone(populated, axe_page):
+    with models.db.connection_context():
+        token = models.Appointment.get(models.Appointment.number == populated["appointment"]).check_token
+    page = axe_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/check/{token}")
+    expect(page.locator("h1")).to_have_text("موعد مؤكد")
+    assert violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

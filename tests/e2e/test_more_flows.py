@@ -44,12 +44,18 @@ def test_reschedule_then_cancel_an_appointment(populated, browser_page):
         page.get_by_role("button", name="التالي").click()
     page.get_by_role("button", name="تأكيد التعديل").click()
     expect(page.locator("main")).to_contain_text(number)
+    expect(page.locator("h1")).to_have_text("تم تعديل موعدك")
     with models.db.connection_context():
         after = models.Appointment.get(models.Appointment.number == number)
         assert (after.date, after.start) != (old_day, old_start)
         assert models.Slot.get_by_id(old_slot).taken == 0, "the old seat is free again"
     page.goto("/appointments")
-    page.get_by_role("button", name=f"إلغاء {number}").click()
+    page.get_by_role("link", name=f"إلغاء {number}").click()
+    # One tap only asks; nothing is cancelled until «نعم، ألغِه».
+    expect(page.locator("h1")).to_have_text("هل تريد إلغاء هذا الموعد؟")
+    with models.db.connection_context():
+        assert models.Appointment.get(models.Appointment.number == number).status == "confirmed"
+    page.get_by_role("button", name="نعم، ألغِه").click()
     expect(page.locator("main")).to_contain_text("ملغى")
     with models.db.connection_context():
         cancelled = models.Appointment.get(models.Appointment.number == number)
@@ -59,7 +65,9 @@ def test_reschedule_then_cancel_an_appointment(populated, browser_page):
 def test_cancel_a_delivery_before_saudi_post_has_it(populated, browser_page):
     page = browser_sign_in(browser_page, "citizen")
     page.goto(f"/delivery/{populated['delivery']}")
-    page.get_by_role("button", name="إلغاء التوصيل").click()
+    page.get_by_role("link", name="إلغاء التوصيل").click()
+    expect(page.locator("h1")).to_have_text("هل تريد إلغاء هذا التوصيل؟")
+    page.get_by_role("button", name="نعم، ألغِه").click()
     expect(page.locator("main")).to_contain_text("ملغى")
     page.goto("/delivery")
     expect(page.get_by_role("link", name="طلب توصيل — جواز السفر")).to_be_visible()

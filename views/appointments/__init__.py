@@ -10,7 +10,7 @@ each other.
 from flask import Blueprint, current_app, g, request, url_for
 
 from domain.appointments import STEPS, at_branch, own_appointment
-from domain.dates import format_weekday
+from domain.dates import format_month, format_weekday, hijri, week_days
 from views.access import found_or_404
 from views.printing import qr_data_uri
 
@@ -18,6 +18,9 @@ bp = Blueprint("appointments", __name__)
 
 
 bp.add_app_template_global(format_weekday)
+bp.add_app_template_global(format_month)
+bp.add_app_template_global(week_days)
+bp.add_app_template_filter(lambda day: hijri(day).day, "hijri_day")
 
 
 def partial_step():
@@ -42,10 +45,14 @@ def desk_appointment_or_404(number):
     return found_or_404(at_branch(g.user.branch, number))
 
 
+def public_url(endpoint, **values):
+    """An address of the site as someone outside it opens it (a QR code, a calendar entry)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
 def verification_url(appointment):
-    """The desk's page of the appointment, as the slip's QR code carries it."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("appointments.desk_appointment", number=appointment.number)
+    """The public check page of the appointment, as the slip's QR code carries it: no sign-in, no name."""
+    return public_url("appointments.check", token=appointment.check_token)
 
 
 def slip_context(appointment):
@@ -56,4 +63,4 @@ def slip_context(appointment):
     }
 
 
-from views.appointments import booking, desk, print_jobs, reminders, slips  # noqa: E402,F401
+from views.appointments import booking, check, desk, print_jobs, reminders, slips  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """The beneficiary's appointments: booking step by step, the review, changing and cancelling."""
 
-from flask import abort, flash, g, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import _
 
 from domain import appointments as booking
@@ -88,14 +88,20 @@ def confirm():
 def show(number):
     """Show one appointment with its number, status and «طباعة الموعد»."""
     appointment = own_appointment_or_404(number)
-    return render_template("appointments/show.html", appointment=appointment)
+    # Just moved («تعديل»): the heading says so instead of «تم حجز موعدك».
+    changed = request.args.get("changed") == "1" and appointment.version > 1
+    return render_template("appointments/show.html", appointment=appointment, changed=changed)
 
 
-@bp.route("/appointments/<number>/cancel", methods=["POST"])
+@bp.route("/appointments/<number>/cancel", methods=["GET", "POST"])
 @roles_required(Role.BENEFICIARY)
 def cancel(number):
-    """Cancel the appointment and free its seat at once."""
+    """Ask to confirm, then cancel the appointment and free its seat at once."""
     appointment = own_appointment_or_404(number)
+    if request.method == "GET":
+        if not appointment.is_active:
+            return redirect(url_for("appointments.show", number=appointment.number), 303)
+        return render_template("appointments/cancel.html", appointment=appointment)
     try:
         booking.cancel(appointment, link=show_link)
     except Refused as refused:
@@ -123,7 +129,7 @@ def change(number):
             status = 409
         else:
             flash(_("Appointment %(number)s is moved.", number=appointment.number), "success")
-            return redirect_after_post(show_link(appointment))
+            return redirect_after_post(url_for("appointments.show", number=appointment.number, changed=1))
     elif request.method == "POST" and state.errors:
         status = 409 if state.errors.get("time") else 422
     return render_page_or_partial(

@@ -244,10 +244,15 @@ def beneficiary_move(delivery_id, target, done_message):
     return redirect_after_post(url_for("delivery.track", delivery_id=delivery.id))
 
 
-@bp.route("/delivery/<int:delivery_id>/cancel", methods=["POST"])
+@bp.route("/delivery/<int:delivery_id>/cancel", methods=["GET", "POST"])
 @roles_required(Role.BENEFICIARY)
 def cancel(delivery_id):
-    """Cancel the delivery (only before Saudi Post has the document)."""
+    """Ask to confirm, then cancel the delivery (only before Saudi Post has the document)."""
+    if request.method == "GET":
+        delivery = own_delivery(delivery_id)
+        if not pipeline.is_changeable(delivery.status):
+            return redirect(url_for("delivery.track", delivery_id=delivery.id), 303)
+        return render_template("delivery/cancel.html", delivery=delivery)
     return beneficiary_move(
         delivery_id, DeliveryStatus.CANCELLED, _("The delivery was cancelled; the document is ready at the branch.")
     )
