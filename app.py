@@ -135,6 +135,8 @@ def create_app(config=None):
         DELIVERY_FEE_SAR=35,
         DELIVERY_MAX_ATTEMPTS=3,
         BOOKING_WINDOW_DAYS=30,
+        # «حضر» can be recorded this many minutes before the appointment's time.
+        ATTENDANCE_EARLY_MINUTES=30,
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript", "image/svg+xml"],
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

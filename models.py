@@ -501,6 +501,8 @@ class ServiceRequest(BaseModel):
     due_date = DateField(index=True)
     version = IntegerField(default=1)
     submission_token = CharField(max_length=64, unique=True, null=True)
+    # The branch the agent suggested when asking for a visit; the booking link opens there.
+    visit_branch = ForeignKeyField(Branch, null=True, backref="visit_requests", on_delete="SET NULL")
 
     class Meta:
         # The sector's inbox reads (sector, due_date, id) in order: keyset pagination.
@@ -548,14 +550,18 @@ class ServiceRequest(BaseModel):
             query = query.where(Tuple(cls.due_date, cls.id) > Tuple(*after))
         return query.order_by(cls.due_date, cls.id)
 
-    def history(self):
-        """The replies and status changes, oldest first, with their authors."""
-        return (
+    def history(self, internal=False):
+        """The replies, status changes and visit steps, oldest first, with their authors.
+
+        Staff-only notes are left out unless ``internal`` is asked for.
+        """
+        query = (
             RequestEvent.select(RequestEvent, User)
             .join(User)
             .where(RequestEvent.request == self)
             .order_by(RequestEvent.created_at, RequestEvent.id)
         )
+        return query if internal else query.where(RequestEvent.internal == False)  # noqa: E712
 
 
 class RequestEvent(BaseModel):
@@ -563,11 +569,20 @@ class RequestEvent(BaseModel):
 
     request = ForeignKeyField(ServiceRequest, backref="events", on_delete="CASCADE")
     author = ForeignKeyField(User, backref="request_events")
-    kind = CharField(max_length=16)  # reply, status, assign, withdraw
+    # reply, status, assign, withdraw, note (staff only), and the visit's steps:
+    # visit_booked, visit_moved, visit_cancelled, visit_attended, visit_missed.
+    kind = CharField(max_length=16)
     body = TextField(default="")
     from_status = CharField(max_length=16, default="")
     to_status = CharField(max_length=16, default="")
     created_at = DateTimeField(default=utcnow)
+    # A visit's branch (asked for, or booked), and for a booked one its number, day and time then.
+    branch = ForeignKeyField(Branch, null=True, backref="request_events", on_delete="SET NULL")
+    appointment_number = CharField(max_length=20, default="")
+    visit_date = DateField(null=True)
+    visit_start = CharField(max_length=5, default="")
+    # Seen by staff only: never on the beneficiary's page, print or notifications.
+    internal = BooleanField(default=False)
 
 
 class Attachment(BaseModel):

@@ -25,9 +25,15 @@ from domain.notifier import notify
 from domain.references import next_reference
 from domain.tokens import already_submitted, valid_token
 from models import (
+    Appointment,
+    AppointmentStatus,
+    Branch,
+    City,
     RequestConfirmation,
     RequestEvent,
     RequestStatus,
+    Role,
+    SavedAddress,
     Section,
     Sector,
     Service,
@@ -79,6 +85,10 @@ EXPIRED = _l("This form has expired. Check what you typed and send it again.")
 FINISHED = _l("This request is finished and takes no more replies.")
 NOT_IN_LIST = _l("Choose one of the statuses in the list.")
 OTHER_SECTOR = _l("This service is not one of the chosen sector's services. Choose a service from the list.")
+NOT_A_BRANCH = _l("Choose a branch from the list.")
+
+# The longest staff-only note on a request.
+NOTE_MAX = 500
 
 MY_REQUESTS_PER_PAGE = 10
 INBOX_PAGE_SIZE = 20
@@ -246,6 +256,86 @@ def inbox_page(
     return rows, f"{rows[-1].due_date.isoformat()}.{rows[-1].id}"
 
 
+# --- The case: a request and its branch visit --------------------------------------
+
+
+def acted_as(author: User, service_request: ServiceRequest) -> str:
+    """Who acted, as a role the beneficiary may read: never a staff member's own name."""
+    if author.role == Role.AGENT:
+        return _l("%(sector)s staff", sector=service_request.sector.name)
+    if author.role == Role.DESK:
+        return _l("Branch desk")
+    if author.role == Role.ADMIN:
+        return _l("Administration")
+    return _l("Beneficiary")
+
+
+def visit_of(service_request: ServiceRequest) -> Appointment | None:
+    """The latest visit booked for the request, whatever became of it; None before any."""
+    return (
+        Appointment.select()
+        .where(Appointment.request == service_request)
+        .order_by(Appointment.created_at.desc(), Appointment.id.desc())
+        .first()
+    )
+
+
+def needs_booking(service_request: ServiceRequest, visit: Appointment | None) -> bool:
+    """True when the sector asked for a visit and none is booked or held (none yet, cancelled, or missed)."""
+    if service_request.status != S.NEEDS_VISIT:
+        return False
+    return visit is None or visit.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+
+
+def visit_branches(service_request: ServiceRequest) -> list[Branch]:
+    """The sector's branches that give the request's service, by region, city and position."""
+    known = catalog.current()
+    found = []
+    for region in known.regions_for(service_request.sector, service_request.service):
+        found.extend(known.branches_for(service_request.sector, service_request.service, region))
+    return found
+
+
+def beneficiary_region_id(user: User) -> int | None:
+    """The region of the beneficiary's latest saved national address, if any."""
+    row = (
+        SavedAddress.select(City.region)
+        .join(City)
+        .where(SavedAddress.user == user)
+        .order_by(SavedAddress.created_at.desc(), SavedAddress.id.desc())
+        .tuples()
+        .first()
+    )
+    return row[0] if row else None
+
+
+def suggested_branch(service_request: ServiceRequest) -> Branch | None:
+    """The branch to offer first: the one asked for before, else the first in the beneficiary's region."""
+    branches = visit_branches(service_request)
+    if service_request.visit_branch_id:
+        for branch in branches:
+            if branch.id == service_request.visit_branch_id:
+                return branch
+    region_id = beneficiary_region_id(service_request.user)
+    return next((branch for branch in branches if branch.city.region_id == region_id), None)
+
+
+def booking_answers(service_request: ServiceRequest) -> dict[str, str]:
+    """The booking wizard's answers for the request: it, and the suggested branch with its region."""
+    answers = {"request": service_request.reference}
+    branch = (
+        catalog.current().branch_by_id.get(service_request.visit_branch_id) if service_request.visit_branch_id else None
+    )
+    if branch is not None:
+        answers.update(region=branch.city.region.code, branch=branch.code)
+    return answers
+
+
+def visit_branch_of(service_request: ServiceRequest, code: str) -> Branch | None:
+    """The branch of that code among those that give the request's service, or None."""
+    return next((branch for branch in visit_branches(service_request) if branch.code == code), None)
+
+
 # --- The printed confirmation ------------------------------------------------------
 
 
@@ -398,8 +488,23 @@ def _checked_version(service_request, version):
     return version
 
 
-def _tell_beneficiary(service_request, link, replied=False):
+def _tell_beneficiary(service_request, link, replied=False, booking_link=None):
     status = STATUS_LABELS[service_request.status]
+    if service_request.status == S.NEEDS_VISIT and booking_link is not None:
+        branch = catalog.current().branch_by_id.get(service_request.visit_branch_id)
+        if branch is not None:
+            message = _l(
+                "Request %(ref)s needs a visit to a branch: %(branch)s. Book your appointment from this notification.",
+                ref=service_request.reference,
+                branch=LazyString(lambda: branch.name),
+            )
+        else:
+            message = _l(
+                "Request %(ref)s needs a visit to a branch. Book your appointment from this notification.",
+                ref=service_request.reference,
+            )
+        notify(service_request.user, message, link=_url(booking_link, service_request))
+        return
     if replied:
         message = _l(
             "The sector replied to your request %(ref)s. Status: %(status)s.",
@@ -433,17 +538,38 @@ def take(service_request: ServiceRequest, version, agent: User, link: Link | Non
     return taken
 
 
+def _visit_fields(service_request, to_status, visit_branch):
+    """The columns an ask for a visit sets: the suggested branch, checked against the service's branches."""
+    if to_status != S.NEEDS_VISIT:
+        return {}
+    if visit_branch is not None and visit_branch.id not in {b.id for b in visit_branches(service_request)}:
+        raise Refused(NOT_A_BRANCH, code="branch")
+    return {"visit_branch": visit_branch.id if visit_branch is not None else None}
+
+
 def change_status(
-    service_request: ServiceRequest, version, agent: User, to_status: str, note: str = "", link: Link | None = None
+    service_request: ServiceRequest,
+    version,
+    agent: User,
+    to_status: str,
+    note: str = "",
+    link: Link | None = None,
+    visit_branch: Branch | None = None,
+    booking_link: Link | None = None,
 ) -> ServiceRequest:
-    """Move the request along the pipeline, record who did it, and tell the beneficiary."""
+    """Move the request along the pipeline, record who did it, and tell the beneficiary.
+
+    Asking for a visit («يتطلب زيارة الفرع») may suggest a branch; the
+    beneficiary is then sent ``booking_link``, which opens the booking there.
+    """
     version = _checked_version(service_request, version)
     if not next_statuses(service_request.status):
         raise Refused(FINISHED, code="finished")
     if not can_move(service_request.status, to_status):
         raise Refused(NOT_IN_LIST, code="status")
+    visit = _visit_fields(service_request, to_status, visit_branch)
     with write_transaction():
-        _guarded_update(service_request, version, status=to_status)
+        _guarded_update(service_request, version, status=to_status, **visit)
         RequestEvent.create(
             request=service_request,
             author=agent,
@@ -451,10 +577,11 @@ def change_status(
             body=note,
             from_status=service_request.status,
             to_status=to_status,
+            branch=visit.get("visit_branch"),
         )
         audit.record(agent, "request.status", "request", service_request.reference, service_request.status, to_status)
         changed = _current(service_request)
-        _tell_beneficiary(changed, link)
+        _tell_beneficiary(changed, link, booking_link=booking_link)
     return changed
 
 
@@ -465,14 +592,20 @@ def staff_reply(
     body: str,
     to_status: str = S.ANSWERED,
     link: Link | None = None,
+    visit_branch: Branch | None = None,
+    booking_link: Link | None = None,
 ) -> ServiceRequest:
-    """Answer the beneficiary and tell them; the request moves to `to_status` (usually «تمت الإجابة»)."""
+    """Answer the beneficiary and tell them; the request moves to `to_status` (usually «تمت الإجابة»).
+
+    A reply that asks for a visit may suggest a branch, as ``change_status`` does.
+    """
     version = _checked_version(service_request, version)
     if not reply_statuses(service_request.status):
         raise Refused(FINISHED, code="finished")
     if to_status not in reply_statuses(service_request.status):
         raise Refused(NOT_IN_LIST, code="status")
-    fields = {"status": to_status}
+    asks_again = to_status == S.NEEDS_VISIT and service_request.status != S.NEEDS_VISIT
+    fields = {"status": to_status, **(_visit_fields(service_request, to_status, visit_branch) if asks_again else {})}
     if service_request.assignee_id is None:
         fields["assignee"] = agent
     with write_transaction():
@@ -484,10 +617,11 @@ def staff_reply(
             body=body,
             from_status=service_request.status,
             to_status=to_status,
+            branch=fields.get("visit_branch"),
         )
         audit.record(agent, "request.reply", "request", service_request.reference, service_request.status, to_status)
         answered = _current(service_request)
-        _tell_beneficiary(answered, link, replied=True)
+        _tell_beneficiary(answered, link, replied=True, booking_link=booking_link if asks_again else None)
     return answered
 
 
@@ -524,3 +658,16 @@ def withdraw(service_request: ServiceRequest, user: User) -> ServiceRequest:
             to_status=S.WITHDRAWN,
         )
     return _current(service_request)
+
+
+def add_note(service_request: ServiceRequest, author: User, body: str) -> RequestEvent:
+    """Keep a staff-only note on the request; the beneficiary never sees it, nobody is notified."""
+    body = (body or "").strip()
+    if not body:
+        raise Refused(_l("Enter the note."), code="note")
+    if len(body) > NOTE_MAX:
+        raise Refused(_l("The note must be %(max)s characters or fewer.", max=NOTE_MAX), code="note")
+    with write_transaction():
+        event = RequestEvent.create(request=service_request, author=author, kind="note", body=body, internal=True)
+        audit.record(author, "request.note", "request", service_request.reference)
+    return event

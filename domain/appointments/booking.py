@@ -7,16 +7,17 @@ Each act tells the person, with a link the caller gives as ``record -> URL``.
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from peewee import IntegrityError
 
 from domain import audit
-from domain.appointments.rules import refuse
-from domain.appointments.slots import check_choice, ensure_slot, free_seat, take_seat
+from domain.appointments.rules import DESK_NOTE_MAX, REASON_MAX, early_minutes, label, refuse
+from domain.appointments.slots import check_choice, ensure_slot, free_seat, slot_moment, take_seat
 from domain.dates import format_dual, now_riyadh
+from domain.errors import Conflict, Refused
 from domain.notifier import notify
 from domain.references import next_reference
 from domain.tokens import already_submitted
@@ -24,6 +25,7 @@ from models import (
     Appointment,
     AppointmentStatus,
     Branch,
+    RequestEvent,
     Service,
     ServiceRequest,
     User,
@@ -32,11 +34,28 @@ from models import (
 )
 
 Link = Callable[[Appointment], str]
+RequestLink = Callable[[ServiceRequest], str]
 
 
 def _tell(appointment, message, link):
     """Send the person a notification (and SMS) about their appointment."""
     notify(appointment.user, message, link=link(appointment) if link else "")
+
+
+def _into_case(appointment, kind, author, body=""):
+    """Write a step of the visit into the timeline of the request it was booked for, if any."""
+    if appointment.request_id is None:
+        return
+    RequestEvent.create(
+        request=appointment.request_id,
+        author=author,
+        kind=kind,
+        body=body,
+        branch=appointment.branch_id,
+        appointment_number=appointment.number,
+        visit_date=appointment.date,
+        visit_start=appointment.start,
+    )
 
 
 # --- Reads ---------------------------------------------------------------
@@ -109,6 +128,7 @@ def book(
                 request=service_request,
                 submission_token=token or None,
             )
+            _into_case(appointment, "visit_booked", user)
             _tell(
                 appointment,
                 _l(
@@ -145,6 +165,7 @@ def cancel(appointment: Appointment, link: Link | None = None) -> Appointment:
             refuse("not_active")
         free_seat(appointment.slot_id)
         cancelled = Appointment.get_by_id(appointment.id)
+        _into_case(cancelled, "visit_cancelled", cancelled.user)
         _tell(cancelled, _l("Appointment %(number)s is cancelled.", number=cancelled.number), link)
     return cancelled
 
@@ -164,6 +185,8 @@ def reschedule(
         if (day, start) != (appointment.date, appointment.start):
             _move_seat(appointment, day, start)
         moved = Appointment.get_by_id(appointment.id)
+        if (day, start) != (appointment.date, appointment.start):
+            _into_case(moved, "visit_moved", moved.user)
         _tell(
             moved,
             _l(
@@ -201,21 +224,118 @@ def _move_seat(appointment, day, start):
     free_seat(appointment.slot_id)
 
 
-def mark_attendance(appointment: Appointment, attended: bool, desk: User, now: datetime | None = None) -> Appointment:
-    """Record that the person came («حضر») or did not («لم يحضر»), and who at the desk said so."""
-    now = now or now_riyadh()
+OUTCOMES = (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
+
+
+def attendance_window(appointment: Appointment) -> tuple[datetime, datetime]:
+    """(from when «حضر» may be recorded, from when «لم يحضر» may): some minutes before, and the slot's end."""
+    start = slot_moment(appointment.date, appointment.start)
+    return start - timedelta(minutes=early_minutes()), start + timedelta(minutes=appointment.service.slot_minutes)
+
+
+def _check_attendance_time(appointment, attended, now):
+    if appointment.date != now.date():
+        raise Refused(
+            _l(
+                "The outcome of this visit is recorded on its own day, %(date)s.",
+                date=LazyString(format_dual, appointment.date),
+            ),
+            code="not_its_day",
+        )
+    attend_from, missed_from = attendance_window(appointment)
+    if attended and now < attend_from:
+        raise Refused(
+            _l("«Attended» can be recorded from %(time)s.", time=attend_from.strftime("%H:%M")), code="too_early"
+        )
+    if not attended and now < missed_from:
+        raise Refused(
+            _l(
+                "«Did not attend» can be recorded once the appointment's time has ended, from %(time)s.",
+                time=missed_from.strftime("%H:%M"),
+            ),
+            code="not_ended",
+        )
+
+
+def mark_attendance(
+    appointment: Appointment,
+    attended: bool,
+    desk: User,
+    now: datetime | None = None,
+    version=None,
+    reason: str = "",
+    note: str = "",
+    rebook_link: Link | None = None,
+    staff_link: RequestLink | None = None,
+) -> Appointment:
+    """Record that the person came («حضر») or did not («لم يحضر»), and who at the desk said so.
+
+    Only on the visit's day: «حضر» from some minutes before its time, «لم يحضر»
+    once its time has ended. Changing a recorded outcome needs a reason. The
+    step goes into the request's timeline with the desk's note (staff only),
+    the request's agent is told, and a missed visit tells the person how to
+    book again (``rebook_link``). ``version`` is the appointment's as the desk
+    saw it: another desk's outcome recorded meanwhile is a ``Conflict``.
+    """
+    now = (now or now_riyadh()).astimezone(slot_moment(appointment.date, appointment.start).tzinfo)
+    reason, note = (reason or "").strip(), (note or "").strip()
     if appointment.status == AppointmentStatus.CANCELLED:
         refuse("not_active")
-    if appointment.date > now.date():
-        refuse("not_today")
+    if version is not None and str(version) != str(appointment.version):
+        raise Conflict(appointment)
     status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.NO_SHOW
+    if appointment.status == status and not note:
+        return appointment
+    _check_attendance_time(appointment, attended, now)
+    changing = appointment.status in OUTCOMES and appointment.status != status
+    if changing and not reason:
+        refuse("reason")
+    if len(reason) > REASON_MAX:
+        refuse("reason_long")
+    if len(note) > DESK_NOTE_MAX:
+        refuse("note_long")
     with write_transaction():
-        before = Appointment.get_by_id(appointment.id).status
         changed = (
-            Appointment.update(status=status, updated_at=utcnow())
-            .where((Appointment.id == appointment.id) & (Appointment.status != AppointmentStatus.CANCELLED))
+            Appointment.update(status=status, version=Appointment.version + 1, updated_at=utcnow())
+            .where(
+                (Appointment.id == appointment.id)
+                & (Appointment.version == appointment.version)
+                & (Appointment.status != AppointmentStatus.CANCELLED)
+            )
             .execute()
         )
-        if changed:
-            audit.record(desk, "appointment.attendance", "appointment", appointment.number, before, status)
-    return Appointment.get_by_id(appointment.id)
+        if not changed:
+            raise Conflict(Appointment.get_by_id(appointment.id))
+        marked = Appointment.get_by_id(appointment.id)
+        audit.record(desk, "appointment.attendance", "appointment", appointment.number, appointment.status, status)
+        if appointment.status != status:
+            kind = "visit_attended" if attended else "visit_missed"
+            _into_case(marked, kind, desk, body=reason if changing else "")
+            _tell_the_case(marked, staff_link)
+            if not attended:
+                missed = _l(
+                    "You did not attend appointment %(number)s. "
+                    "You can book a new appointment from this notification.",
+                    number=marked.number,
+                )
+                _tell(marked, missed, rebook_link)
+        if note and marked.request_id is not None:
+            RequestEvent.create(request=marked.request_id, author=desk, kind="note", body=note, internal=True)
+    return marked
+
+
+def _tell_the_case(appointment, staff_link):
+    """Tell the agent who owns the request how its visit went."""
+    service_request = appointment.request
+    if service_request is None or service_request.assignee_id is None:
+        return
+    notify(
+        service_request.assignee,
+        _l(
+            "Visit %(number)s for request %(ref)s: %(status)s.",
+            number=appointment.number,
+            ref=service_request.reference,
+            status=LazyString(label, appointment.status),
+        ),
+        link=staff_link(service_request) if staff_link else "",
+    )
