@@ -314,8 +314,7 @@ def mark_attendance(
             _tell_the_case(marked, staff_link)
             if not attended:
                 missed = _l(
-                    "You did not attend appointment %(number)s. "
-                    "You can book a new appointment from this notification.",
+                    "You did not attend appointment %(number)s. You can book a new appointment from this notification.",
                     number=marked.number,
                 )
                 _tell(marked, missed, rebook_link)

@@ -140,8 +140,9 @@ def change_status(reference):
     """Move the request to another status; a stale form gets 409 and the current state."""
     service_request = sector_request(reference)
     form = StatusForm()
+    valid = form.validate_on_submit()
     branch = _chosen_branch(service_request, form.visit_branch)
-    if not form.validate_on_submit() or branch is False:
+    if not valid or branch is False:
         return _render_workspace(service_request, 422, status_form=form)
     try:
         service_request = pipeline.change_status(
@@ -170,8 +171,9 @@ def agent_reply(reference):
     """Answer the beneficiary; the request becomes «تمت الإجابة» unless another status is chosen."""
     service_request = sector_request(reference)
     form = StaffReplyForm()
+    valid = form.validate_on_submit()
     branch = _chosen_branch(service_request, form.reply_branch)
-    if not form.validate_on_submit() or branch is False:
+    if not valid or branch is False:
         return _render_workspace(service_request, 422, reply_form=form)
     seconds = limits.wait_for("staff_reply")
     if seconds:
