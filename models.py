@@ -526,10 +526,10 @@ class ServiceRequest(BaseModel):
         return query.order_by(cls.created_at.desc(), cls.id.desc())
 
     @classmethod
-    def inbox(cls, sector, statuses=None, service=None, due_before=None, after=None):
+    def inbox(cls, sector, statuses=None, service=None, due_before=None, after=None, assigned=None):
         """The columns the inbox shows of a sector's requests, oldest deadline first, with the assignee's name.
 
-        `after` is the last (due_date, id) seen.
+        `after` is the last (due_date, id) seen; `assigned` is a user, or False for nobody's.
         """
         assignee = User.alias()
         listed = (cls.id, cls.reference, cls.service, cls.subject, cls.status, cls.due_date, cls.assignee)
@@ -544,6 +544,10 @@ class ServiceRequest(BaseModel):
             query = query.where(cls.service == service)
         if due_before is not None:
             query = query.where(cls.due_date < due_before)
+        if assigned is False:
+            query = query.where(cls.assignee.is_null())
+        elif assigned is not None:
+            query = query.where(cls.assignee == assigned)
         if after is not None:
             # A row-value comparison lets both databases seek in the
             # (sector, due_date, id) index instead of reading every earlier row.

@@ -227,27 +227,82 @@ def parse_cursor(value: str | None) -> tuple[date, int] | None:
         return None
 
 
+# The agent's queues: their own open requests, nobody's, overdue, and those waiting for the beneficiary.
+QUEUES = {
+    "mine": _l("My requests"),
+    "unassigned": _l("Unassigned"),
+    "overdue": _l("Overdue"),
+    "waiting": _l("Waiting for the beneficiary"),
+}
+# The statuses in which the beneficiary has the next move.
+AWAITING_BENEFICIARY = (S.ANSWERED, S.NEEDS_VISIT)
+# Queue counts past this show as «100+»: counting further would read the whole sector.
+QUEUE_COUNT_CAP = 100
+
+
+def _queue_filters(queue: str, agent: User | None) -> dict:
+    if queue == "mine" and agent is not None:
+        return {"assigned": agent}
+    if queue == "unassigned":
+        return {"assigned": False}
+    return {}
+
+
+def queue_counts(sector: Sector, agent: User) -> dict[str, str]:
+    """How many requests each queue holds, as shown: «100+» past the cap.
+
+    «بانتظار المستفيد» comes from the sector's summary rows; the others count
+    at most ``QUEUE_COUNT_CAP`` + 1 rows of an index.
+    """
+
+    def capped(query):
+        n = query.select(ServiceRequest.id).limit(QUEUE_COUNT_CAP + 1).count()
+        return f"{QUEUE_COUNT_CAP}+" if n > QUEUE_COUNT_CAP else str(n)
+
+    base = ServiceRequest.select().where(ServiceRequest.sector == sector)
+    by_status = counts.by_status(counts.REQUEST, [sector.id])
+    return {
+        "mine": capped(
+            ServiceRequest.select().where(
+                (ServiceRequest.assignee == agent) & ServiceRequest.status.in_(RequestStatus.OPEN)
+            )
+        ),
+        "unassigned": capped(
+            base.where(ServiceRequest.assignee.is_null() & ServiceRequest.status.in_(RequestStatus.OPEN))
+        ),
+        "overdue": capped(base.where(ServiceRequest.status.in_(AWAITING_SECTOR) & (ServiceRequest.due_date < today()))),
+        "waiting": str(sum(by_status.get(status, 0) for status in AWAITING_BENEFICIARY)),
+    }
+
+
 def inbox_page(
     sector: Sector,
     status: str = "",
     service: Service | None = None,
     overdue: bool = False,
     after: tuple[date, int] | None = None,
+    queue: str = "",
+    agent: User | None = None,
 ) -> tuple[list[ServiceRequest], str | None]:
     """One page of the sector's requests, oldest deadline first, and the cursor of the next page.
 
     ``status`` is one status, ``"all"``, or ``""`` for the open ones; ``overdue``
-    keeps those past their date that still wait for the sector.
+    keeps those past their date that still wait for the sector; ``queue`` is
+    one of ``QUEUES`` (``agent`` is whose «طلباتي» it is).
     """
+    overdue = overdue or queue == "overdue"
     statuses = RequestStatus.OPEN if status == "" else (None if status == "all" else (status,))
     if overdue and status == "":
         statuses = AWAITING_SECTOR
+    if queue == "waiting" and status == "":
+        statuses = AWAITING_BENEFICIARY
     query = ServiceRequest.inbox(
         sector,
         statuses=statuses,
         service=service,
         due_before=today() if overdue else None,
         after=after,
+        **_queue_filters(queue, agent),
     )
     rows = _with_services(query.limit(INBOX_PAGE_SIZE + 1))
     if len(rows) <= INBOX_PAGE_SIZE:

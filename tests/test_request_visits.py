@@ -12,7 +12,7 @@ import models
 from domain import appointments as booking
 from domain.dates import today
 from tests.helpers.appointments import NORTH, booked_today, branch, in_db
-from tests.helpers.messaging import create_request, make_staff, request_row
+from tests.helpers.messaging import create_request, insert_request, make_staff, request_row
 from tests.helpers.pages import assert_well_formed
 from tests.helpers.pdf import pdf_contains
 from tests.test_appointments_desk import other_desk
@@ -425,3 +425,53 @@ def test_case_pages_in_english(visit_morning, citizen, agent, desk, in_app):
         assert page.status == 200 and page.soup.find("html")["lang"] == "en"
         assert_well_formed(page)
     assert "General Directorate of Passports staff" in citizen.page(f"/messages/{reference}").one(".timeline").text
+
+
+# --- Queues ----------------------------------------------------------------------------
+
+
+def queue_count(page, key):
+    return page.one(f"#queue-{key} .count").get_text(strip=True)
+
+
+def queue_references(agent, key):
+    page = agent.page(f"/sector/inbox?queue={key}")
+    assert page.status == 200
+    return {a.get_text(strip=True) for a in page.select("tbody a")}
+
+
+def test_queues_with_their_counts(citizen, agent, in_app):
+    mine = create_request(citizen, subject="طلبي")
+    nobodys = create_request(citizen, subject="بلا موظف")
+    waiting = ask_for_visit(citizen, agent)
+    late = in_app(
+        lambda: (
+            insert_request(
+                request_row(nobodys).user_id, "passport_renew", today() - timedelta(days=3), subject="متأخر"
+            ).reference
+        )
+    )
+    agent.submit(f"/sector/requests/{mine}/take", form_values(agent.page(f"/sector/requests/{mine}"), "take"))
+    page = agent.page("/sector/inbox")
+    assert_well_formed(page)
+    assert [a.get_text(" ", strip=True).split(" (")[0] for a in page.select(".queues a")] == [
+        "كل الطلبات المفتوحة",
+        "طلباتي",
+        "غير مسندة",
+        "متأخر",
+        "بانتظار المستفيد",
+    ]
+    assert queue_count(page, "mine") == "(2)"  # the one taken, and the one asked for a visit
+    assert queue_count(page, "unassigned") == "(2)"
+    assert queue_count(page, "overdue") == "(1)"
+    assert queue_count(page, "waiting") == "(1)"
+    assert queue_references(agent, "mine") == {mine, waiting}
+    assert queue_references(agent, "unassigned") == {nobodys, late}
+    assert queue_references(agent, "overdue") == {late}
+    assert queue_references(agent, "waiting") == {waiting}
+    assert agent.page("/sector/inbox?queue=mine").one('#queue-mine[aria-current="page"]')
+    # An unknown queue is the whole inbox.
+    assert queue_references(agent, "nonsense") == {mine, nobodys, waiting, late}
+    # Another agent's «طلباتي» is their own.
+    other = make_staff(agent.application, lambda: agent.application.test_client(), "passports")
+    assert queue_references(other, "mine") == set()

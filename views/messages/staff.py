@@ -27,9 +27,17 @@ def inbox():
     service_code = request.args.get("service", "")
     service = next((s for s in services if s.code == service_code), None)
     overdue = request.args.get("overdue") == "1"
+    queue = request.args.get("queue", "")
+    if queue not in pipeline.QUEUES:
+        queue = ""
     after = pipeline.parse_cursor(request.args.get("after"))
-    rows, next_after = pipeline.inbox_page(sector, status, service, overdue, after)
-    filters = {"status": status, "service": service.code if service else "", "overdue": "1" if overdue else ""}
+    rows, next_after = pipeline.inbox_page(sector, status, service, overdue, after, queue=queue, agent=g.user)
+    filters = {
+        "status": status,
+        "service": service.code if service else "",
+        "overdue": "1" if overdue else "",
+        "queue": queue,
+    }
     return render_template(
         "messages/inbox.html",
         sector=sector,
@@ -40,6 +48,8 @@ def inbox():
         first_page=after is None,
         statuses=RequestStatus.ALL,
         is_overdue=pipeline.is_overdue,
+        queues=pipeline.QUEUES,
+        queue_counts=pipeline.queue_counts(sector, g.user),
         clean={key: value for key, value in filters.items() if value},
     )
 
