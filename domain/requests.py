@@ -336,10 +336,20 @@ def visit_of(service_request: ServiceRequest) -> Appointment | None:
 
 
 def needs_booking(service_request: ServiceRequest, visit: Appointment | None) -> bool:
-    """True when the sector asked for a visit and none is booked or held (none yet, cancelled, or missed)."""
+    """True when the sector asked for a visit and none is booked or held since (none yet, cancelled, missed)."""
     if service_request.status != S.NEEDS_VISIT:
         return False
-    return visit is None or visit.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    if visit is None or visit.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW):
+        return True
+    asked = (
+        RequestEvent.select(RequestEvent.created_at)
+        .where((RequestEvent.request == service_request) & (RequestEvent.to_status == S.NEEDS_VISIT))
+        .order_by(RequestEvent.created_at.desc(), RequestEvent.id.desc())
+        .tuples()
+        .first()
+    )
+    # A visit made before the latest ask was for an earlier one: the new ask wants a new visit.
+    return visit.status == AppointmentStatus.ATTENDED and asked is not None and visit.created_at < asked[0]
 
 
 def visit_branches(service_request: ServiceRequest) -> list[Branch]:

@@ -475,3 +475,18 @@ def test_queues_with_their_counts(citizen, agent, in_app):
     # Another agent's «طلباتي» is their own.
     other = make_staff(agent.application, lambda: agent.application.test_client(), "passports")
     assert queue_references(other, "mine") == set()
+
+
+def test_a_second_ask_after_an_attended_visit_offers_a_new_booking(visit_morning, citizen, agent, desk, in_app):
+    reference = ask_for_visit(citizen, agent)
+    visit = visit_today(in_app, reference, "08:00")
+    desk.submit(f"/desk/appointments/{visit.number}/attendance", {"attended": "yes"})
+    page = agent.page(f"/sector/requests/{reference}")
+    again = page.select("#visit form")[1]
+    agent.submit(again["action"], page.form_values(again))
+    values = form_values(agent.page(f"/sector/requests/{reference}"), "status")
+    values.update(status=S.NEEDS_VISIT, visit_branch="passports_riyadh_malaz")
+    assert agent.submit(f"/sector/requests/{reference}/status", values).status == 303
+    page = citizen.page(f"/messages/{reference}")
+    button = page.one("#visit a.button")
+    assert button.text == "حجز موعد" and "branch=passports_riyadh_malaz" in button["href"]
