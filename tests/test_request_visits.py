@@ -93,6 +93,7 @@ def test_the_visit_is_asked_booked_from_the_link_and_shown_on_both_pages(visit_m
     number = book_from(citizen, link)
     visit = in_app(lambda: request_appointment(reference))
     assert visit.number == number and visit.branch.code == NORTH
+    assert citizen.page(f"/appointments/{number}").one(f'main a[href="/messages/{reference}"]')
 
     page = citizen.page(f"/messages/{reference}")
     assert_well_formed(page)
