@@ -94,6 +94,9 @@ def test_the_visit_is_asked_booked_from_the_link_and_shown_on_both_pages(visit_m
     visit = in_app(lambda: request_appointment(reference))
     assert visit.number == number and visit.branch.code == NORTH
     assert citizen.page(f"/appointments/{number}").one(f'main a[href="/messages/{reference}"]')
+    told = in_app(lambda: latest_notification("1000000016"))
+    assert told.text_ar == f"حجز المستفيد الزيارة {number} للطلب {reference}."
+    assert told.link == f"/sector/requests/{reference}"
 
     page = citizen.page(f"/messages/{reference}")
     assert_well_formed(page)
@@ -190,6 +193,10 @@ def test_cancelling_the_visit_brings_the_button_back_and_moving_it_is_in_the_tim
     assert start in page.one("#visit").text
 
     assert citizen.submit(f"/appointments/{number}/cancel").status == 303
+    assert (
+        in_app(lambda: latest_notification("1000000016").text_ar)
+        == f"ألغى المستفيد الزيارة {number} للطلب {reference}."
+    )
     page = citizen.page(f"/messages/{reference}")
     assert f"ألغى الزيارة {number}" in page.select(".timeline > li")[-1].text
     assert page.one("#visit").select_one(f'a[href="{link}"]').text == "حجز موعد"

@@ -42,10 +42,29 @@ def _tell(appointment, message, link):
     notify(appointment.user, message, link=link(appointment) if link else "")
 
 
-def _into_case(appointment, kind, author, body=""):
-    """Write a step of the visit into the timeline of the request it was booked for, if any."""
+def _case_news(kind, number, ref):
+    """What the agent is told of the beneficiary's own step on the visit of their request."""
+    if kind == "visit_booked":
+        return _l("The beneficiary booked visit %(number)s for request %(ref)s.", number=number, ref=ref)
+    if kind == "visit_moved":
+        return _l("The beneficiary moved visit %(number)s for request %(ref)s.", number=number, ref=ref)
+    if kind == "visit_cancelled":
+        return _l("The beneficiary cancelled visit %(number)s for request %(ref)s.", number=number, ref=ref)
+    return None
+
+
+def _into_case(appointment, kind, author, body="", case_link=None):
+    """Write a step of the visit into the timeline of the request it was booked for, if any.
+
+    The beneficiary's own steps also tell the agent who owns the request (``case_link``: request -> URL).
+    """
     if appointment.request_id is None:
         return
+    if case_link is not None:
+        service_request = appointment.request
+        news = _case_news(kind, appointment.number, service_request.reference)
+        if news is not None and service_request.assignee_id is not None:
+            notify(service_request.assignee, news, link=case_link(service_request))
     RequestEvent.create(
         request=appointment.request_id,
         author=author,
@@ -103,6 +122,7 @@ def book(
     token: str | None = None,
     now: datetime | None = None,
     link: Link | None = None,
+    case_link: RequestLink | None = None,
 ) -> Appointment:
     """Take a seat, save the appointment and tell the person, or raise Refused.
 
@@ -128,7 +148,7 @@ def book(
                 request=service_request,
                 submission_token=token or None,
             )
-            _into_case(appointment, "visit_booked", user)
+            _into_case(appointment, "visit_booked", user, case_link=case_link)
             _tell(
                 appointment,
                 _l(
@@ -149,7 +169,7 @@ def book(
         raise
 
 
-def cancel(appointment: Appointment, link: Link | None = None) -> Appointment:
+def cancel(appointment: Appointment, link: Link | None = None, case_link: RequestLink | None = None) -> Appointment:
     """Cancel a confirmed appointment, free its seat and tell the person, in one transaction."""
     with write_transaction():
         changed = (
@@ -165,13 +185,18 @@ def cancel(appointment: Appointment, link: Link | None = None) -> Appointment:
             refuse("not_active")
         free_seat(appointment.slot_id)
         cancelled = Appointment.get_by_id(appointment.id)
-        _into_case(cancelled, "visit_cancelled", cancelled.user)
+        _into_case(cancelled, "visit_cancelled", cancelled.user, case_link=case_link)
         _tell(cancelled, _l("Appointment %(number)s is cancelled.", number=cancelled.number), link)
     return cancelled
 
 
 def reschedule(
-    appointment: Appointment, day: date, start: str, now: datetime | None = None, link: Link | None = None
+    appointment: Appointment,
+    day: date,
+    start: str,
+    now: datetime | None = None,
+    link: Link | None = None,
+    case_link: RequestLink | None = None,
 ) -> Appointment:
     """Move a confirmed appointment to another day or time of the same branch and service.
 
@@ -186,7 +211,7 @@ def reschedule(
             _move_seat(appointment, day, start)
         moved = Appointment.get_by_id(appointment.id)
         if (day, start) != (appointment.date, appointment.start):
-            _into_case(moved, "visit_moved", moved.user)
+            _into_case(moved, "visit_moved", moved.user, case_link=case_link)
         _tell(
             moved,
             _l(
