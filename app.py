@@ -152,6 +152,8 @@ def create_app(config=None):
         # Wrong entries of an attempt's delivery code (or the recipient's ID digits) before it is locked.
         DELIVERY_CODE_MAX_TRIES=5,
         BOOKING_WINDOW_DAYS=30,
+        # «حضر» can be recorded this many minutes before the appointment's time.
+        ATTENDANCE_EARLY_MINUTES=30,
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript", "image/svg+xml"],
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

@@ -542,6 +542,8 @@ class ServiceRequest(BaseModel):
     due_date = DateField(index=True)
     version = IntegerField(default=1)
     submission_token = CharField(max_length=64, unique=True, null=True)
+    # The branch the agent suggested when asking for a visit; the booking link opens there.
+    visit_branch = ForeignKeyField(Branch, null=True, backref="visit_requests", on_delete="SET NULL")
 
     class Meta:
         # The sector's inbox reads (sector, due_date, id) in order: keyset pagination.
@@ -565,10 +567,10 @@ class ServiceRequest(BaseModel):
         return query.order_by(cls.created_at.desc(), cls.id.desc())
 
     @classmethod
-    def inbox(cls, sector, statuses=None, service=None, due_before=None, after=None):
+    def inbox(cls, sector, statuses=None, service=None, due_before=None, after=None, assigned=None):
         """The columns the inbox shows of a sector's requests, oldest deadline first, with the assignee's name.
 
-        `after` is the last (due_date, id) seen.
+        `after` is the last (due_date, id) seen; `assigned` is a user, or False for nobody's.
         """
         assignee = User.alias()
         listed = (cls.id, cls.reference, cls.service, cls.subject, cls.status, cls.due_date, cls.assignee)
@@ -583,20 +585,28 @@ class ServiceRequest(BaseModel):
             query = query.where(cls.service == service)
         if due_before is not None:
             query = query.where(cls.due_date < due_before)
+        if assigned is False:
+            query = query.where(cls.assignee.is_null())
+        elif assigned is not None:
+            query = query.where(cls.assignee == assigned)
         if after is not None:
             # A row-value comparison lets both databases seek in the
             # (sector, due_date, id) index instead of reading every earlier row.
             query = query.where(Tuple(cls.due_date, cls.id) > Tuple(*after))
         return query.order_by(cls.due_date, cls.id)
 
-    def history(self):
-        """The replies and status changes, oldest first, with their authors."""
-        return (
+    def history(self, internal=False):
+        """The replies, status changes and visit steps, oldest first, with their authors.
+
+        Staff-only notes are left out unless ``internal`` is asked for.
+        """
+        query = (
             RequestEvent.select(RequestEvent, User)
             .join(User)
             .where(RequestEvent.request == self)
             .order_by(RequestEvent.created_at, RequestEvent.id)
         )
+        return query if internal else query.where(RequestEvent.internal == False)  # noqa: E712
 
 
 class RequestEvent(BaseModel):
@@ -604,11 +614,20 @@ class RequestEvent(BaseModel):
 
     request = ForeignKeyField(ServiceRequest, backref="events", on_delete="CASCADE")
     author = ForeignKeyField(User, backref="request_events")
-    kind = CharField(max_length=16)  # reply, status, assign, withdraw
+    # reply, status, assign, withdraw, note (staff only), and the visit's steps:
+    # visit_booked, visit_moved, visit_cancelled, visit_attended, visit_missed.
+    kind = CharField(max_length=16)
     body = TextField(default="")
     from_status = CharField(max_length=16, default="")
     to_status = CharField(max_length=16, default="")
     created_at = DateTimeField(default=utcnow)
+    # A visit's branch (asked for, or booked), and for a booked one its number, day and time then.
+    branch = ForeignKeyField(Branch, null=True, backref="request_events", on_delete="SET NULL")
+    appointment_number = CharField(max_length=20, default="")
+    visit_date = DateField(null=True)
+    visit_start = CharField(max_length=5, default="")
+    # Seen by staff only: never on the beneficiary's page, print or notifications.
+    internal = BooleanField(default=False)
 
 
 class Attachment(BaseModel):

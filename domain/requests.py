@@ -26,9 +26,15 @@ from domain.references import next_reference
 from domain.reports import requests as request_tallies
 from domain.tokens import already_submitted, valid_token
 from models import (
+    Appointment,
+    AppointmentStatus,
+    Branch,
+    City,
     RequestConfirmation,
     RequestEvent,
     RequestStatus,
+    Role,
+    SavedAddress,
     Section,
     Sector,
     Service,
@@ -80,6 +86,10 @@ EXPIRED = _l("This form has expired. Check what you typed and send it again.")
 FINISHED = _l("This request is finished and takes no more replies.")
 NOT_IN_LIST = _l("Choose one of the statuses in the list.")
 OTHER_SECTOR = _l("This service is not one of the chosen sector's services. Choose a service from the list.")
+NOT_A_BRANCH = _l("Choose a branch from the list.")
+
+# The longest staff-only note on a request.
+NOTE_MAX = 500
 
 MY_REQUESTS_PER_PAGE = 10
 INBOX_PAGE_SIZE = 20
@@ -218,33 +228,178 @@ def parse_cursor(value: str | None) -> tuple[date, int] | None:
         return None
 
 
+# The agent's queues: their own open requests, nobody's, overdue, and those waiting for the beneficiary.
+QUEUES = {
+    "mine": _l("My requests"),
+    "unassigned": _l("Unassigned"),
+    "overdue": _l("Overdue"),
+    "waiting": _l("Waiting for the beneficiary"),
+}
+# The statuses in which the beneficiary has the next move.
+AWAITING_BENEFICIARY = (S.ANSWERED, S.NEEDS_VISIT)
+# Queue counts past this show as «100+»: counting further would read the whole sector.
+QUEUE_COUNT_CAP = 100
+
+
+def _queue_filters(queue: str, agent: User | None) -> dict:
+    if queue == "mine" and agent is not None:
+        return {"assigned": agent}
+    if queue == "unassigned":
+        return {"assigned": False}
+    return {}
+
+
+def queue_counts(sector: Sector, agent: User) -> dict[str, str]:
+    """How many requests each queue holds, as shown: «100+» past the cap.
+
+    «بانتظار المستفيد» comes from the sector's summary rows; the others count
+    at most ``QUEUE_COUNT_CAP`` + 1 rows of an index.
+    """
+
+    def capped(query):
+        n = query.select(ServiceRequest.id).limit(QUEUE_COUNT_CAP + 1).count()
+        return f"{QUEUE_COUNT_CAP}+" if n > QUEUE_COUNT_CAP else str(n)
+
+    base = ServiceRequest.select().where(ServiceRequest.sector == sector)
+    by_status = counts.by_status(counts.REQUEST, [sector.id])
+    return {
+        "mine": capped(
+            ServiceRequest.select().where(
+                (ServiceRequest.assignee == agent) & ServiceRequest.status.in_(RequestStatus.OPEN)
+            )
+        ),
+        "unassigned": capped(
+            base.where(ServiceRequest.assignee.is_null() & ServiceRequest.status.in_(RequestStatus.OPEN))
+        ),
+        "overdue": capped(base.where(ServiceRequest.status.in_(AWAITING_SECTOR) & (ServiceRequest.due_date < today()))),
+        "waiting": str(sum(by_status.get(status, 0) for status in AWAITING_BENEFICIARY)),
+    }
+
+
 def inbox_page(
     sector: Sector,
     status: str = "",
     service: Service | None = None,
     overdue: bool = False,
     after: tuple[date, int] | None = None,
+    queue: str = "",
+    agent: User | None = None,
 ) -> tuple[list[ServiceRequest], str | None]:
     """One page of the sector's requests, oldest deadline first, and the cursor of the next page.
 
     ``status`` is one status, ``"all"``, or ``""`` for the open ones; ``overdue``
-    keeps those past their date that still wait for the sector.
+    keeps those past their date that still wait for the sector; ``queue`` is
+    one of ``QUEUES`` (``agent`` is whose «طلباتي» it is).
     """
+    overdue = overdue or queue == "overdue"
     statuses = RequestStatus.OPEN if status == "" else (None if status == "all" else (status,))
     if overdue and status == "":
         statuses = AWAITING_SECTOR
+    if queue == "waiting" and status == "":
+        statuses = AWAITING_BENEFICIARY
     query = ServiceRequest.inbox(
         sector,
         statuses=statuses,
         service=service,
         due_before=today() if overdue else None,
         after=after,
+        **_queue_filters(queue, agent),
     )
     rows = _with_services(query.limit(INBOX_PAGE_SIZE + 1))
     if len(rows) <= INBOX_PAGE_SIZE:
         return rows, None
     rows = rows[:INBOX_PAGE_SIZE]
     return rows, f"{rows[-1].due_date.isoformat()}.{rows[-1].id}"
+
+
+# --- The case: a request and its branch visit --------------------------------------
+
+
+def acted_as(author: User, service_request: ServiceRequest) -> str:
+    """Who acted, as a role the beneficiary may read: never a staff member's own name."""
+    if author.role == Role.AGENT:
+        return _l("%(sector)s staff", sector=service_request.sector.name)
+    if author.role == Role.DESK:
+        return _l("Branch desk")
+    if author.role == Role.ADMIN:
+        return _l("Administration")
+    return _l("Beneficiary")
+
+
+def visit_of(service_request: ServiceRequest) -> Appointment | None:
+    """The latest visit booked for the request, whatever became of it; None before any."""
+    return (
+        Appointment.select()
+        .where(Appointment.request == service_request)
+        .order_by(Appointment.created_at.desc(), Appointment.id.desc())
+        .first()
+    )
+
+
+def needs_booking(service_request: ServiceRequest, visit: Appointment | None) -> bool:
+    """True when the sector asked for a visit and none is booked or held since (none yet, cancelled, missed)."""
+    if service_request.status != S.NEEDS_VISIT:
+        return False
+    if visit is None or visit.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW):
+        return True
+    asked = (
+        RequestEvent.select(RequestEvent.created_at)
+        .where((RequestEvent.request == service_request) & (RequestEvent.to_status == S.NEEDS_VISIT))
+        .order_by(RequestEvent.created_at.desc(), RequestEvent.id.desc())
+        .tuples()
+        .first()
+    )
+    # A visit made before the latest ask was for an earlier one: the new ask wants a new visit.
+    return visit.status == AppointmentStatus.ATTENDED and asked is not None and visit.created_at < asked[0]
+
+
+def visit_branches(service_request: ServiceRequest) -> list[Branch]:
+    """The sector's branches that give the request's service, by region, city and position."""
+    known = catalog.current()
+    found = []
+    for region in known.regions_for(service_request.sector, service_request.service):
+        found.extend(known.branches_for(service_request.sector, service_request.service, region))
+    return found
+
+
+def beneficiary_region_id(user: User) -> int | None:
+    """The region of the beneficiary's latest saved national address, if any."""
+    row = (
+        SavedAddress.select(City.region)
+        .join(City)
+        .where(SavedAddress.user == user)
+        .order_by(SavedAddress.created_at.desc(), SavedAddress.id.desc())
+        .tuples()
+        .first()
+    )
+    return row[0] if row else None
+
+
+def suggested_branch(service_request: ServiceRequest) -> Branch | None:
+    """The branch to offer first: the one asked for before, else the first in the beneficiary's region."""
+    branches = visit_branches(service_request)
+    if service_request.visit_branch_id:
+        for branch in branches:
+            if branch.id == service_request.visit_branch_id:
+                return branch
+    region_id = beneficiary_region_id(service_request.user)
+    return next((branch for branch in branches if branch.city.region_id == region_id), None)
+
+
+def booking_answers(service_request: ServiceRequest) -> dict[str, str]:
+    """The booking wizard's answers for the request: it, and the suggested branch with its region."""
+    answers = {"request": service_request.reference}
+    branch = (
+        catalog.current().branch_by_id.get(service_request.visit_branch_id) if service_request.visit_branch_id else None
+    )
+    if branch is not None:
+        answers.update(region=branch.city.region.code, branch=branch.code)
+    return answers
+
+
+def visit_branch_of(service_request: ServiceRequest, code: str) -> Branch | None:
+    """The branch of that code among those that give the request's service, or None."""
+    return next((branch for branch in visit_branches(service_request) if branch.code == code), None)
 
 
 # --- The printed confirmation ------------------------------------------------------
@@ -402,8 +557,23 @@ def _checked_version(service_request, version):
     return version
 
 
-def _tell_beneficiary(service_request, link, replied=False):
+def _tell_beneficiary(service_request, link, replied=False, booking_link=None):
     status = STATUS_LABELS[service_request.status]
+    if service_request.status == S.NEEDS_VISIT and booking_link is not None:
+        branch = catalog.current().branch_by_id.get(service_request.visit_branch_id)
+        if branch is not None:
+            message = _l(
+                "Request %(ref)s needs a visit to a branch: %(branch)s. Book your appointment from this notification.",
+                ref=service_request.reference,
+                branch=LazyString(lambda: branch.name),
+            )
+        else:
+            message = _l(
+                "Request %(ref)s needs a visit to a branch. Book your appointment from this notification.",
+                ref=service_request.reference,
+            )
+        notify(service_request.user, message, link=_url(booking_link, service_request))
+        return
     if replied:
         message = _l(
             "The sector replied to your request %(ref)s. Status: %(status)s.",
@@ -437,17 +607,38 @@ def take(service_request: ServiceRequest, version, agent: User, link: Link | Non
     return taken
 
 
+def _visit_fields(service_request, to_status, visit_branch):
+    """The columns an ask for a visit sets: the suggested branch, checked against the service's branches."""
+    if to_status != S.NEEDS_VISIT:
+        return {}
+    if visit_branch is not None and visit_branch.id not in {b.id for b in visit_branches(service_request)}:
+        raise Refused(NOT_A_BRANCH, code="branch")
+    return {"visit_branch": visit_branch.id if visit_branch is not None else None}
+
+
 def change_status(
-    service_request: ServiceRequest, version, agent: User, to_status: str, note: str = "", link: Link | None = None
+    service_request: ServiceRequest,
+    version,
+    agent: User,
+    to_status: str,
+    note: str = "",
+    link: Link | None = None,
+    visit_branch: Branch | None = None,
+    booking_link: Link | None = None,
 ) -> ServiceRequest:
-    """Move the request along the pipeline, record who did it, and tell the beneficiary."""
+    """Move the request along the pipeline, record who did it, and tell the beneficiary.
+
+    Asking for a visit («يتطلب زيارة الفرع») may suggest a branch; the
+    beneficiary is then sent ``booking_link``, which opens the booking there.
+    """
     version = _checked_version(service_request, version)
     if not next_statuses(service_request.status):
         raise Refused(FINISHED, code="finished")
     if not can_move(service_request.status, to_status):
         raise Refused(NOT_IN_LIST, code="status")
+    visit = _visit_fields(service_request, to_status, visit_branch)
     with write_transaction():
-        _guarded_update(service_request, version, status=to_status)
+        _guarded_update(service_request, version, status=to_status, **visit)
         RequestEvent.create(
             request=service_request,
             author=agent,
@@ -455,10 +646,11 @@ def change_status(
             body=note,
             from_status=service_request.status,
             to_status=to_status,
+            branch=visit.get("visit_branch"),
         )
         audit.record(agent, "request.status", "request", service_request.reference, service_request.status, to_status)
         changed = _current(service_request)
-        _tell_beneficiary(changed, link)
+        _tell_beneficiary(changed, link, booking_link=booking_link)
     return changed
 
 
@@ -469,14 +661,20 @@ def staff_reply(
     body: str,
     to_status: str = S.ANSWERED,
     link: Link | None = None,
+    visit_branch: Branch | None = None,
+    booking_link: Link | None = None,
 ) -> ServiceRequest:
-    """Answer the beneficiary and tell them; the request moves to `to_status` (usually «تمت الإجابة»)."""
+    """Answer the beneficiary and tell them; the request moves to `to_status` (usually «تمت الإجابة»).
+
+    A reply that asks for a visit may suggest a branch, as ``change_status`` does.
+    """
     version = _checked_version(service_request, version)
     if not reply_statuses(service_request.status):
         raise Refused(FINISHED, code="finished")
     if to_status not in reply_statuses(service_request.status):
         raise Refused(NOT_IN_LIST, code="status")
-    fields = {"status": to_status}
+    asks_again = to_status == S.NEEDS_VISIT and service_request.status != S.NEEDS_VISIT
+    fields = {"status": to_status, **(_visit_fields(service_request, to_status, visit_branch) if asks_again else {})}
     if service_request.assignee_id is None:
         fields["assignee"] = agent
     with write_transaction():
@@ -489,12 +687,13 @@ def staff_reply(
             body=body,
             from_status=service_request.status,
             to_status=to_status,
+            branch=fields.get("visit_branch"),
         )
         if first_answer:
             request_tallies.answered(service_request, reply.created_at)
         audit.record(agent, "request.reply", "request", service_request.reference, service_request.status, to_status)
         answered = _current(service_request)
-        _tell_beneficiary(answered, link, replied=True)
+        _tell_beneficiary(answered, link, replied=True, booking_link=booking_link if asks_again else None)
     return answered
 
 
@@ -531,3 +730,16 @@ def withdraw(service_request: ServiceRequest, user: User) -> ServiceRequest:
             to_status=S.WITHDRAWN,
         )
     return _current(service_request)
+
+
+def add_note(service_request: ServiceRequest, author: User, body: str) -> RequestEvent:
+    """Keep a staff-only note on the request; the beneficiary never sees it, nobody is notified."""
+    body = (body or "").strip()
+    if not body:
+        raise Refused(_l("Enter the note."), code="note")
+    if len(body) > NOTE_MAX:
+        raise Refused(_l("The note must be %(max)s characters or fewer.", max=NOTE_MAX), code="note")
+    with write_transaction():
+        event = RequestEvent.create(request=service_request, author=author, kind="note", body=body, internal=True)
+        audit.record(author, "request.note", "request", service_request.reference)
+    return event

@@ -33,6 +33,11 @@ CLOCK_INSTANTS = {
 }
 
 
+# Eight in the morning in Riyadh on Wednesday 17 February 2027, an open day: for the desk's
+# attendance windows, which follow the visit's own time.
+VISIT_MORNING = "2027-02-17T05:00:00+00:00"
+
+
 def pytest_generate_tests(metafunc):
     if metafunc.definition.get_closest_marker("clock"):
         metafunc.parametrize("clock", list(CLOCK_INSTANTS.values()), ids=list(CLOCK_INSTANTS), indirect=True)
@@ -49,6 +54,16 @@ def clock(request):
         yield None
         return
     with time_machine.travel(instant, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def visit_morning():
+    """The clock at 08:00 in Riyadh on an open day (time goes on; ``shift`` moves it).
+
+    Ask for it before the clients, so that they sign in at that time.
+    """
+    with time_machine.travel(VISIT_MORNING, tick=True) as traveller:
         yield traveller
 
 

@@ -78,10 +78,10 @@ def test_desk_picks_another_day(desk, app):
     assert page.one("#desk-date")["value"] == day.isoformat()
     # A coming appointment cannot be marked yet.
     assert not page.select(f"#row-{later.number} button[name=attended]")
-    assert desk.submit(f"/desk/appointments/{later.number}/attendance", {"attended": "yes"}, htmx=True).status == 409
+    assert desk.submit(f"/desk/appointments/{later.number}/attendance", {"attended": "yes"}, htmx=True).status == 422
 
 
-def test_attendance_inline_with_htmx_rerenders_the_row(desk, app, in_app):
+def test_attendance_inline_with_htmx_rerenders_the_row(visit_morning, desk, app, in_app):
     appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
     page = desk.page("/desk")
     form = page.one(f"#row-{appointment.number} form")
@@ -96,14 +96,16 @@ def test_attendance_inline_with_htmx_rerenders_the_row(desk, app, in_app):
     announcer = row.one("#announcer")
     assert announcer["hx-swap-oob"] == "true" and announcer["aria-live"] == "polite"
     assert appointment.number in announcer.text and "حضر" in announcer.text
-    row = desk.submit(form["action"], {"attended": "no"}, htmx=True)
+    visit_morning.shift(20 * 60)  # past the slot's end
+    row = desk.submit(form["action"], {"attended": "no", "reason": "خرج قبل دوره"}, htmx=True)
     assert "لم يحضر" in row.one(".status").text
     assert in_db(lambda: models.Appointment.get_by_id(appointment.id).status) == "no_show"
 
 
 @pytest.mark.clock
 def test_attendance_as_a_plain_form(desk, app, in_app):
-    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
+    # At midnight, so that «حضر» is open at each of the clock's instants.
+    appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "00:00"))
     page = desk.submit(f"/desk/appointments/{appointment.number}/attendance", {"attended": "yes", "next": "/desk"})
     assert page.status == 303 and page.response.headers["Location"] == "/desk"
     page = desk.page("/desk")

@@ -19,11 +19,13 @@ def trail(in_app, kind, subject):
     )
 
 
-def test_attendance_and_its_change_are_both_kept(desk, in_app):
+def test_attendance_and_its_change_are_both_kept(visit_morning, desk, in_app):
     appointment = in_app(lambda: booked_today(in_db(user, "citizen"), "08:00"))
     url = f"/desk/appointments/{appointment.number}/attendance"
     assert desk.submit(url, {"attended": "yes"}, environ_base=DESK_PC).status == 303
-    assert desk.submit(url, {"attended": "no"}, environ_base=DESK_PC).status == 303
+    visit_morning.shift(20 * 60)  # past the slot's end
+    changed = {"attended": "no", "reason": "سُجّل بالخطأ"}
+    assert desk.submit(url, changed, environ_base=DESK_PC).status == 303
     assert trail(in_app, "appointment", appointment.number) == [
         (DEMO["desk"], "desk", "appointment.attendance", "confirmed", "attended", "10.20.30.40"),
         (DEMO["desk"], "desk", "appointment.attendance", "attended", "no_show", "10.20.30.40"),

@@ -147,7 +147,9 @@ def test_reply_answers_by_default_and_shows_in_my_requests(citizen, agent, data)
     assert mine.one("tbody .status").text == "تمت الإجابة"
     request_page = citizen.page(f"/messages/{reference}")
     assert "يمكنك التجديد عبر أبشر مباشرة." in request_page.one(".timeline").text
-    assert "نورة سعد القحطاني" in request_page.one(".timeline").text
+    # The beneficiary reads who answered as a role, never the staff member's name.
+    assert "موظف المديرية العامة للجوازات" in request_page.one(".timeline").text
+    assert "نورة سعد القحطاني" not in request_page.text
     assert "ردّ القطاع على طلبك" in last_sms("0500000008")
     notifications = citizen.page("/notifications")
     linked = [a.text for a in notifications.select(f'a[href="/messages/{reference}"]')]
@@ -264,10 +266,16 @@ def test_every_step_is_in_the_history_with_who_and_when(citizen, agent, data):
     citizen.submit(f"/messages/{reference}/reply", {"body": "شكرًا"})
     timeline = citizen.page(f"/messages/{reference}").select(".timeline > li")
     assert len(timeline) == 4
-    assert [li.select_one("strong").text for li in timeline[1:]] == [
-        "نورة سعد القحطاني",
-        "نورة سعد القحطاني",
-        "عبدالله محمد العتيبي",
+    assert [li.select_one("strong").get_text(" ", strip=True) for li in timeline[1:]] == [
+        "موظف المديرية العامة للجوازات",
+        "موظف المديرية العامة للجوازات",
+        "أنت",
+    ]
+    assert [li["class"][-1] for li in timeline] == [
+        "timeline__entry--beneficiary",
+        "timeline__entry--staff",
+        "timeline__entry--staff",
+        "timeline__entry--beneficiary",
     ]
     assert all(li.select_one("time[datetime]") for li in timeline)
     assert "تغيرت الحالة إلى «تمت الإجابة»" in timeline[2].text

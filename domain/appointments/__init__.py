@@ -18,6 +18,7 @@ from domain.appointments.booking import (
     Link,
     active_appointment,
     appointments_of,
+    attendance_window,
     book,
     cancel,
     checked_appointment,
@@ -28,7 +29,16 @@ from domain.appointments.booking import (
 from domain.appointments.desk import NUMBER_PATTERN, at_branch, day_at_branch, number_in, of_national_id
 from domain.appointments.ics import appointment_ics
 from domain.appointments.reminders import due_for_reminder, remind_tomorrows_visits
-from domain.appointments.rules import MESSAGES, STATUS_LABELS, label, message, refuse, window_days
+from domain.appointments.rules import (
+    DESK_NOTE_MAX,
+    MESSAGES,
+    REASON_MAX,
+    STATUS_LABELS,
+    label,
+    message,
+    refuse,
+    window_days,
+)
 from domain.appointments.slips import slip_pdf
 from domain.appointments.slots import (
     CalendarDay,
@@ -63,8 +73,10 @@ from domain.appointments.wizard import (
 )
 
 __all__ = [
+    "DESK_NOTE_MAX",
     "MESSAGES",
     "appointment_ics",
+    "REASON_MAX",
     "NUMBER_PATTERN",
     "STATUS_LABELS",
     "STEPS",
@@ -75,6 +87,7 @@ __all__ = [
     "active_appointment",
     "appointments_of",
     "at_branch",
+    "attendance_window",
     "book",
     "branch_holidays",
     "branches_for",

@@ -39,7 +39,19 @@ MESSAGES = {
     "changed": _l("This appointment was changed meanwhile. Look at it again."),
     "not_active": _l("This appointment is no longer active."),
     "not_today": _l("Attendance can be marked from the appointment's day."),
+    "reason": _l("Give the reason for changing the recorded outcome."),
+    "reason_long": lambda: _l("The reason must be %(max)s characters or fewer.", max=REASON_MAX),
+    "note_long": lambda: _l("The note must be %(max)s characters or fewer.", max=DESK_NOTE_MAX),
 }
+
+# The longest reason for changing an outcome, and the longest note the desk leaves for the sector.
+REASON_MAX = 200
+DESK_NOTE_MAX = 300
+
+
+def early_minutes() -> int:
+    """How many minutes before its time a visitor may be recorded as «حضر»."""
+    return current_app.config["ATTENDANCE_EARLY_MINUTES"]
 
 
 def message(code: str) -> str:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from domain import catalog
-from domain.appointments.booking import Link, active_appointment, book, reschedule
+from domain.appointments.booking import Link, RequestLink, active_appointment, book, reschedule
 from domain.appointments.rules import message
 from domain.appointments.slots import (
     branches_for,
@@ -260,7 +260,9 @@ class ChangeState(DayAndTime):
         self._read_day_and_time(values)
 
 
-def confirm_booking(state: BookingState, token: str | None = None, link: Link | None = None) -> Appointment:
+def confirm_booking(
+    state: BookingState, token: str | None = None, link: Link | None = None, case_link: RequestLink | None = None
+) -> Appointment:
     """Book the reviewed answers, or raise Refused with the refusal also in ``state.errors``.
 
     A time taken meanwhile moves the state back to the time step.
@@ -278,6 +280,7 @@ def confirm_booking(state: BookingState, token: str | None = None, link: Link | 
             token=token,
             now=state.now,
             link=link,
+            case_link=case_link,
         )
     except Refused as refused:
         if refused.code == "taken":
@@ -287,12 +290,12 @@ def confirm_booking(state: BookingState, token: str | None = None, link: Link | 
         raise
 
 
-def confirm_change(state: ChangeState, link: Link | None = None) -> Appointment:
+def confirm_change(state: ChangeState, link: Link | None = None, case_link: RequestLink | None = None) -> Appointment:
     """Move the appointment to the chosen day and time, or raise Refused and go back to the time step."""
     if state.reached != "review":
         raise ValueError("the change has unanswered steps")
     try:
-        return reschedule(state.appointment, state.day, state.start, now=state.now, link=link)
+        return reschedule(state.appointment, state.day, state.start, now=state.now, link=link, case_link=case_link)
     except Refused as refused:
         state.back_to_time(refused.message)
         raise

@@ -9,8 +9,9 @@ each other.
 
 from flask import Blueprint, current_app, g, request, url_for
 
-from domain.appointments import STEPS, at_branch, own_appointment
+from domain.appointments import STEPS, at_branch, attendance_window, own_appointment
 from domain.dates import format_month, format_weekday, hijri, week_days
+from models import RequestStatus
 from views.access import found_or_404
 from views.printing import qr_data_uri
 
@@ -21,6 +22,7 @@ bp.add_app_template_global(format_weekday)
 bp.add_app_template_global(format_month)
 bp.add_app_template_global(week_days)
 bp.add_app_template_filter(lambda day: hijri(day).day, "hijri_day")
+bp.add_app_template_global(attendance_window)
 
 
 def partial_step():
@@ -33,6 +35,22 @@ def partial_step():
 def show_link(appointment):
     """The address of an appointment's page, for the notifications about it."""
     return url_for("appointments.show", number=appointment.number)
+
+
+def rebook_link(appointment):
+    """Where a missed visit's notification points: a new booking at the same branch (with its request)."""
+    branch = appointment.branch
+    answers = {"region": branch.city.region.code, "branch": branch.code}
+    if appointment.request_id is not None and appointment.request.status == RequestStatus.NEEDS_VISIT:
+        answers["request"] = appointment.request.reference
+    else:
+        answers.update(sector=branch.sector.code, service=appointment.service.code)
+    return url_for("appointments.book", **answers)
+
+
+def case_link(service_request):
+    """Where the agent's notification about a visit points: the request in their workspace."""
+    return url_for("messages.agent_show", reference=service_request.reference)
 
 
 def own_appointment_or_404(number):

@@ -10,7 +10,7 @@ from domain.tokens import already_submitted, new_token, valid_token
 from models import Appointment, Role
 from views import limits
 from views.access import roles_required
-from views.appointments import bp, own_appointment_or_404, partial_step, show_link
+from views.appointments import bp, case_link, own_appointment_or_404, partial_step, show_link
 from views.rendering import redirect_after_post, render_page_or_partial
 
 # Refusals that are about someone else's booking, not about what was typed.
@@ -75,7 +75,7 @@ def confirm():
         flash(limits.wait_message(seconds), "error")
         return render_template("appointments/book.html", state=state, step=None, active=None), 429
     try:
-        appointment = booking.confirm_booking(state, token=token, link=show_link)
+        appointment = booking.confirm_booking(state, token=token, link=show_link, case_link=case_link)
     except Refused as refused:
         status = 409 if refused.code in CONFLICTS else 422
         page = render_template("appointments/book.html", state=state, step=None, active=state.active_appointment())
@@ -103,7 +103,7 @@ def cancel(number):
             return redirect(url_for("appointments.show", number=appointment.number), 303)
         return render_template("appointments/cancel.html", appointment=appointment)
     try:
-        booking.cancel(appointment, link=show_link)
+        booking.cancel(appointment, link=show_link, case_link=case_link)
     except Refused as refused:
         flash(str(refused.message), "error")
     else:
@@ -124,7 +124,7 @@ def change(number):
     # Without JavaScript «التالي» also posts: only «تأكيد التعديل» (confirm) moves the seat.
     if request.method == "POST" and state.reached == "review" and request.form.get("confirm"):
         try:
-            booking.confirm_change(state, link=show_link)
+            booking.confirm_change(state, link=show_link, case_link=case_link)
         except Refused:
             status = 409
         else:

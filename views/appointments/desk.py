@@ -5,11 +5,11 @@ from flask_babel import _
 
 from domain import appointments as booking
 from domain.dates import parse_day, today
-from domain.errors import Refused
+from domain.errors import Conflict, Refused
 from domain.identity import normalize_digits
 from models import Role
 from views.access import roles_required
-from views.appointments import bp, desk_appointment_or_404
+from views.appointments import bp, case_link, desk_appointment_or_404, rebook_link
 from views.rendering import render_page_or_partial, safe_next
 
 
@@ -53,22 +53,39 @@ def desk():
 def desk_appointment(number):
     """Open one appointment of the branch, with the request it came from."""
     appointment = desk_appointment_or_404(number)
-    return render_template("appointments/desk_appointment.html", appointment=appointment, today=today())
+    return render_template("appointments/desk_appointment.html", appointment=appointment, today=today(), detailed=True)
 
 
 @bp.route("/desk/appointments/<number>/attendance", methods=["POST"])
 @roles_required(Role.DESK)
 def attendance(number):
-    """Mark «حضر» or «لم يحضر»; htmx gets the re-rendered row."""
+    """Record «حضر» or «لم يحضر» (a change needs a reason), with a note for the sector; htmx gets the row."""
     appointment = desk_appointment_or_404(number)
     attended = request.form.get("attended")
     if attended not in ("yes", "no"):
         abort(400)
+    typed = {"reason": request.form.get("reason", ""), "note": request.form.get("note", "")}
     status, error = 200, None
     try:
-        appointment = booking.mark_attendance(appointment, attended == "yes", g.user)
+        appointment = booking.mark_attendance(
+            appointment,
+            attended == "yes",
+            g.user,
+            version=request.form.get("version"),
+            reason=typed["reason"],
+            note=typed["note"],
+            rebook_link=rebook_link,
+            staff_link=case_link,
+        )
+        typed = {}
     except Refused as refused:
-        error, status = str(refused.message), 409
+        error, status = str(refused.message), 422
+    except Conflict as conflict:
+        appointment = conflict.current
+        error, status = (
+            _("Someone else recorded this visit meanwhile. Nothing you sent was saved; check it and try again."),
+            409,
+        )
     done = _("Appointment %(number)s: %(status)s.", number=appointment.number, status=booking.label(appointment.status))
     if request.htmx:
         return render_page_or_partial(
@@ -78,8 +95,20 @@ def attendance(number):
             announce=error or done,
             appointment=appointment,
             error=error,
+            typed=typed,
             today=today(),
+            detailed=request.form.get("detailed") == "1",
         )
-    flash(error or done, "error" if error else "success")
+    if error:
+        # Without JavaScript the appointment's page comes back with the message and what was typed.
+        return render_template(
+            "appointments/desk_appointment.html",
+            appointment=appointment,
+            today=today(),
+            detailed=True,
+            error=error,
+            typed=typed,
+        ), status
+    flash(done, "success")
     back = safe_next(request.form.get("next"), url_for("appointments.desk", date=appointment.date.isoformat()))
     return redirect(back, 303)

@@ -56,6 +56,23 @@ def beneficiary_link(service_request):
     return url_for("messages.show", reference=service_request.reference)
 
 
+def booking_link(service_request):
+    """Where the ask for a visit points: the booking, at the suggested branch's days, with the request."""
+    return url_for("appointments.book", **pipeline.booking_answers(service_request))
+
+
+@bp.app_template_global()
+def visit_booking_url(service_request):
+    """The booking link of a request that needs a visit, for its page."""
+    return booking_link(service_request)
+
+
+@bp.app_template_global()
+def acted_as(author, service_request):
+    """Who wrote a timeline entry, as a role; staff names stay with staff."""
+    return pipeline.acted_as(author, service_request)
+
+
 def agent_link(service_request):
     """Where a notification to the agent points: the request in their workspace."""
     return url_for("messages.agent_show", reference=service_request.reference)

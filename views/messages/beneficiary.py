@@ -196,6 +196,8 @@ def _render_request(service_request, reply_form=None, status=200):
         status,
         service_request=service_request,
         reply_form=reply_form or ReplyForm(formdata=None),
+        visit=pipeline.visit_of(service_request),
+        needs_booking=pipeline.needs_booking,
     )
 
 

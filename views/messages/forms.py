@@ -69,19 +69,35 @@ class ReplyForm(Form):
     )
 
 
+VISIT_BRANCH_HINT = _l("When asking for a branch visit: the booking link sent to the beneficiary opens at this branch.")
+
+
 class StaffReplyForm(ReplyForm):
     reply_status = SelectField(_l("Status after the reply"), validate_choice=False)
+    reply_branch = SelectField(_l("Branch to visit"), validate_choice=False)
     version = HiddenField()
 
 
 class StatusForm(Form):
     status = SelectField(_l("New status"), validate_choice=False)
+    visit_branch = SelectField(_l("Branch to visit"), validate_choice=False)
     note = TextAreaField(
         _l("Note to the beneficiary (optional)"),
         filters=[clean_text],
         validators=[Length(max=1000, message=_l("The note must be 1000 characters or fewer."))],
     )
     version = HiddenField()
+
+
+class NoteForm(Form):
+    internal_note = TextAreaField(
+        _l("Internal note (staff only)"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter the note.")),
+            Length(max=500, message=_l("The note must be 500 characters or fewer.")),
+        ],
+    )
 
 
 class TakeForm(Form):
