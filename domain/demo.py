@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from domain import counts
 from domain.accounts import hash_password
-from domain.catalog import load_catalog
+from domain.catalog import seed_catalog
 from domain.dates import today
 from models import Branch, Document, DocumentType, Role, Sector, User, db
 
@@ -50,9 +50,9 @@ def demo_branch() -> Branch:
 
 
 def seed_demo(with_catalog: bool = True) -> None:
-    """Create the catalog, the demo accounts and their documents; safe to re-run."""
+    """Create the catalog (on a fresh database), the demo accounts and their documents; safe to re-run."""
     if with_catalog:
-        load_catalog()
+        seed_catalog()
     passports = Sector.get(Sector.code == "passports")
     desk_branch = demo_branch()
     with db.atomic():
