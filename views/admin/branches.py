@@ -235,7 +235,7 @@ def _typed_rows(branch):
 def branch_weekday(branch_id, weekday):
     """Set a weekday's hours and, per service, the slot length and seats; never dropping a booked seat."""
     branch = found_or_404(Branch.get_or_none(Branch.id == branch_id))
-    if weekday not in WEEK:
+    if weekday not in WEEK or weekday in WEEKEND:
         return found_or_404(None)
     day = branch_admin.weekday_plans(branch).get(weekday)
     if request.method == "GET":
@@ -243,6 +243,11 @@ def branch_weekday(branch_id, weekday):
     form = WeekdayForm()
     rows, errors, per_service = _typed_rows(branch)
     form.validate_on_submit()
+    if form.is_open.data:
+        try:
+            branch_admin.checked_hours(form.opens.data, form.closes.data)
+        except Refused as refusal:
+            getattr(form, refusal.code).errors = [str(refusal.message)]
     if form.errors or (errors and form.is_open.data):
         return _render_weekday(branch, weekday, form, rows, errors, 422)
     try:
