@@ -54,11 +54,13 @@ def test_closing_a_branch_day_cancels_its_appointments_and_tells_each_person_wit
     assert statuses == ["cancelled", "cancelled"]
     assert in_app(lambda: seats_taken(day, "09:00")) == 0
     sms = in_app(
-        lambda: models.OutboxMessage.select()
-        .where((models.OutboxMessage.recipient == "0500000008") & (models.OutboxMessage.channel == "sms"))
-        .order_by(models.OutboxMessage.id.desc())
-        .first()
-        .body
+        lambda: (
+            models.OutboxMessage.select()
+            .where((models.OutboxMessage.recipient == "0500000008") & (models.OutboxMessage.channel == "sms"))
+            .order_by(models.OutboxMessage.id.desc())
+            .first()
+            .body
+        )
     )
     assert first.number in sms and "أعمال صيانة" in sms and "أقرب الأوقات المتاحة" in sms
     assert "/appointments/book?" in sms and "branch=passports_riyadh_north" in sms
@@ -80,7 +82,8 @@ def test_closing_some_hours_cancels_only_the_appointments_within_them(admin, res
     assert confirmed.status == 303
     assert in_app(lambda: models.Appointment.get_by_id(kept.id).status) == "confirmed"
     assert in_app(lambda: models.Appointment.get_by_id(cancelled.id).status) == "cancelled"
-    times = [radio["value"] for radio in resident.page(book_url(**CHOICE, date=day.isoformat())).select("input[name=time]")]
+    page = resident.page(book_url(**CHOICE, date=day.isoformat()))
+    times = [radio["value"] for radio in page.select("input[name=time]")]
     assert "09:45" in times and "12:00" in times
     assert not [start for start in times if "10:00" <= start < "12:00"]
     page = resident.page(book_url(**CHOICE, date=day.isoformat(), time="10:15", review=1))
