@@ -7,7 +7,7 @@ from flask.cli import AppGroup, with_appcontext
 
 import migrations
 import models
-from domain.catalog import load_catalog
+from domain.catalog import seed_catalog
 from domain.demo import seed_demo
 from domain.scale import SCALE_PASSWORD, AlreadySeeded, seed_scale
 
@@ -38,11 +38,14 @@ def status_command():
 
 @click.command("load-catalog")
 def load_catalog_command():
-    """Load or refresh sectors, services, regions and branches from data/catalog.json."""
+    """Seed a fresh database's sectors, services, regions and branches from data/catalog.json.
+
+    A database that has a catalog keeps it: «الإدارة» changes it from then on.
+    """
     with models.db.connection_context():
         migrations.upgrade()
-        load_catalog()
-    click.echo("catalog loaded")
+        seeded = seed_catalog()
+    click.echo("catalog loaded" if seeded else "the database has a catalog already; change it in «الإدارة»")
 
 
 @click.command("seed-demo")
