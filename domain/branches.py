@@ -312,3 +312,45 @@ def _describe_day(day):
     seats = ",".join(f"{sid}:{m}m×{n}" for sid, (m, n) in sorted(seats_of(day).items()))
     state = f"{day.opens}-{day.closes}" if day.is_open else "closed"
     return f"weekday={day.weekday}; {state}; {seats}"
+
+
+def keep_service_defaults(service: Service, minutes: int, seats: int) -> None:
+    """Refuse a new usual slot length or seats of a service that would drop a coming appointment.
+
+    Only branch weekdays without a plan of their own for the service use them; their coming slots
+    are given the new seats (never fewer than taken: checked first).
+    """
+    coming = (
+        Appointment.select()
+        .where(
+            (Appointment.service == service)
+            & (Appointment.status == AppointmentStatus.CONFIRMED)
+            & (Appointment.date >= today())
+        )
+        .order_by(Appointment.branch, Appointment.date, Appointment.start)
+    )
+    by_branch = {}
+    for appointment in coming:
+        by_branch.setdefault(appointment.branch_id, []).append(appointment)
+    slots = Slot.select(Slot.id, Slot.branch, Slot.date).where((Slot.service == service) & (Slot.date >= today()))
+    slots_by_branch = {}
+    for slot in slots:
+        slots_by_branch.setdefault(slot.branch_id, []).append(slot)
+    for branch_id in set(by_branch) | set(slots_by_branch):
+        branch = Branch.get_by_id(branch_id)
+        stored = weekday_plans(branch)
+        own = {weekday: seats_of(day).get(service.id) for weekday, day in stored.items()}
+
+        def plan_for(weekday, _service_id, branch=branch, stored=stored, own=own):
+            day = stored.get(weekday)
+            if day is not None and not day.is_open:
+                return None
+            hours = (day.opens, day.closes) if day is not None else (branch.opens, branch.closes)
+            return (*hours, *(own.get(weekday) or (minutes, seats)))
+
+        _refuse_dropping(by_branch.get(branch_id, []), plan_for)
+        for slot in slots_by_branch.get(branch_id, []):
+            if own.get(slot.date.weekday()) is not None:
+                continue
+            if not Slot.update(capacity=seats).where((Slot.id == slot.id) & (Slot.taken <= seats)).execute():
+                raise Conflict(message=_l("A seat was booked meanwhile. Look at the plan again."))

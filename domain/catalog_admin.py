@@ -141,4 +141,15 @@ def change_service(admin, service, version, section, **values):
     """Change what a service is called, takes and asks for; ``active=False`` retires it."""
     if section.sector_id != service.sector_id:
         raise Refused(OTHER_SECTOR, code="section")
-    return _change(Service, "service", admin, service, version, _service_fields(section, values), SERVICE_FIELDS)
+    # The branches take the service's usual slots on weekdays without a plan of their own.
+    from domain.branches import keep_service_defaults
+
+    with write_transaction():
+        current = Service.get_by_id(service.id)
+        minutes, seats = (
+            values.get("slot_minutes", current.slot_minutes),
+            values.get("slot_capacity", current.slot_capacity),
+        )
+        if (minutes, seats) != (current.slot_minutes, current.slot_capacity):
+            keep_service_defaults(current, minutes, seats)
+        return _change(Service, "service", admin, service, version, _service_fields(section, values), SERVICE_FIELDS)

@@ -164,3 +164,15 @@ def test_branch_pages_are_for_admins_only(make_client, in_app):
         assert client.get("/admin/branches").status_code == 403
         assert client.get(f"/admin/branches/{branch_id(in_app)}/weekdays/0").status_code == 403
     assert make_client("admin").get(f"/admin/branches/{branch_id(in_app)}/weekdays/4").status_code == 404
+
+
+def test_a_services_usual_slots_cannot_drop_a_booked_time_either(admin, in_app):
+    day = in_app(next_open_day)
+    in_app(lambda: book_in_db("citizen", day, "07:45"))
+    url = f"/admin/catalog/services/{service_id(in_app)}"
+    values = admin.page(url).form_values(f'form[action="{url}"]')
+    answer = admin.submit(url, dict(values, slot_minutes="30"))
+    assert answer.status == 422 and "موعدًا محجوزًا" in answer.one(".error-summary").text
+    assert in_app(lambda: models.Service.get(models.Service.code == ISSUE).slot_minutes) == 15
+    assert admin.submit(url, dict(values, slot_capacity="6")).status == 303
+    assert in_app(lambda: models.Slot.get(models.Slot.date == day).capacity) == 6
