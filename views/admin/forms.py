@@ -79,8 +79,8 @@ def _name_en():
     )
 
 
-def _number(label, low, high, message):
-    return IntegerField(label, validators=[InputRequired(message), NumberRange(low, high, message)])
+def _number(label, low, high, message, default=None):
+    return IntegerField(label, validators=[InputRequired(message), NumberRange(low, high, message)], default=default)
 
 
 def _code():
@@ -99,7 +99,7 @@ class SectorForm(Form):
     code = _code()
     name_ar = _name_ar()
     name_en = _name_en()
-    position = _number(_l("Order in lists"), 0, 9999, _l("Enter a whole number from 0 to 9999."))
+    position = _number(_l("Order in lists"), 0, 9999, _l("Enter a whole number from 0 to 9999."), default=0)
     active = BooleanField(_l("Active (unticked: retired, kept on existing records)"), default=True)
     version = HiddenField()
 
