@@ -7,7 +7,7 @@ from flask.cli import AppGroup, with_appcontext
 
 import migrations
 import models
-from domain.catalog import load_catalog
+from domain.catalog import seed_catalog
 from domain.demo import seed_demo
 from domain.reports.rebuild import rebuild_all
 from domain.scale import SCALE_PASSWORD, AlreadySeeded, seed_scale
@@ -39,11 +39,14 @@ def status_command():
 
 @click.command("load-catalog")
 def load_catalog_command():
-    """Load or refresh sectors, services, regions and branches from data/catalog.json."""
+    """Seed a fresh database's sectors, services, regions and branches from data/catalog.json.
+
+    A database that has a catalog keeps it: «الإدارة» changes it from then on.
+    """
     with models.db.connection_context():
         migrations.upgrade()
-        load_catalog()
-    click.echo("catalog loaded")
+        seeded = seed_catalog()
+    click.echo("catalog loaded" if seeded else "the database has a catalog already; change it in «الإدارة»")
 
 
 @click.command("seed-demo")
@@ -65,7 +68,8 @@ def seed_scale_command(requests_count, appointments, deliveries):
     started = time.perf_counter()
     with models.db.connection_context():
         migrations.upgrade()
-        seed_demo()
+        # The scale data brings its own visits: the demo's of today would only blur its counts.
+        seed_demo(visits=False)
         try:
             counts = seed_scale(requests_count, appointments, deliveries, echo=click.echo)
         except AlreadySeeded as error:

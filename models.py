@@ -214,21 +214,32 @@ class City(Named):
 
 
 class Sector(Named):
-    pass
+    # A retired sector takes no new request or booking; the records that name it keep it.
+    active = BooleanField(default=True)
+    # Grows with every change made in «الإدارة», so two admins cannot overwrite each other.
+    version = IntegerField(default=1)
 
 
 class Section(Named):
     sector = ForeignKeyField(Sector, backref="sections")
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
 
 
 class Service(Named):
     section = ForeignKeyField(Section, backref="services")
     sector = ForeignKeyField(Sector, backref="services")
     response_days = IntegerField(default=7)
+    # The slot length and seats of a branch day without a plan of its own (``BranchDay``).
     slot_minutes = IntegerField(default=15)
     slot_capacity = IntegerField(default=3)
     requirements_ar = TextField(default="")
     requirements_en = TextField(default="")
+    # Whether a visit can be booked for it at a branch, and whether it takes messages and requests.
+    bookable = BooleanField(default=True)
+    accepts_requests = BooleanField(default=True)
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
 
     @property
     def requirements(self):
@@ -249,6 +260,8 @@ class Branch(Named):
     address_en = CharField(max_length=300, default="")
     opens = CharField(max_length=5, default="07:30")
     closes = CharField(max_length=5, default="14:30")
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
 
     @property
     def address(self):
@@ -264,12 +277,56 @@ class BranchService(BaseModel):
 
 
 class Holiday(BaseModel):
-    """A day off: nationwide when branch is empty, else for that branch only."""
+    """A day off: nationwide when branch is empty, else for that branch only.
+
+    A branch closure may take some hours only: from ``starts`` until ``ends``
+    («10:00»–«12:00»); both empty, it takes the whole day.
+    """
 
     date = DateField(index=True)
     branch = ForeignKeyField(Branch, null=True, backref="holidays", on_delete="CASCADE")
     name_ar = CharField(max_length=200, default="")
     name_en = CharField(max_length=200, default="")
+    starts = CharField(max_length=5, default="")
+    ends = CharField(max_length=5, default="")
+
+    @property
+    def name(self):
+        return self.name_en if str(get_locale()) == "en" else self.name_ar
+
+    @property
+    def whole_day(self):
+        return not self.starts
+
+
+class BranchDay(BaseModel):
+    """A branch's plan for one weekday (Monday is 0): open or not, and its hours.
+
+    A weekday without a row keeps the branch's hours and each service's own
+    slot length and seats.
+    """
+
+    branch = ForeignKeyField(Branch, backref="days", on_delete="CASCADE")
+    weekday = IntegerField(constraints=[Check("weekday BETWEEN 0 AND 6")])
+    is_open = BooleanField(default=True)
+    opens = CharField(max_length=5)
+    closes = CharField(max_length=5)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("branch", "weekday"), True),)
+
+
+class BranchDayService(BaseModel):
+    """The slot length and the seats of each slot of one service on a branch's weekday."""
+
+    day = ForeignKeyField(BranchDay, backref="services", on_delete="CASCADE")
+    service = ForeignKeyField(Service, backref="day_plans", on_delete="CASCADE")
+    slot_minutes = IntegerField(constraints=[Check("slot_minutes > 0")])
+    seats = IntegerField(constraints=[Check("seats >= 0")])
+
+    class Meta:
+        indexes = ((("day", "service"), True),)
 
 
 class DocumentType(Named):
@@ -296,6 +353,8 @@ CATALOG_MODELS = [
     BranchService,
     Holiday,
     DocumentType,
+    BranchDay,
+    BranchDayService,
 ]
 
 

@@ -34,7 +34,7 @@ def of_record(subject_kind: str, subject: str) -> list[AuditEntry]:
     )
 
 
-KINDS = ("request", "appointment", "delivery", "user")
+KINDS = ("request", "appointment", "delivery", "user", "sector", "section", "service", "branch", "closure")
 PAGE_SIZE = 50
 
 
@@ -44,7 +44,8 @@ def entries(kind: str = "", subject: str = "", before_id: int | None = None, lim
     if kind in KINDS:
         query = query.where(AuditEntry.subject_kind == kind)
     if subject:
-        query = query.where(AuditEntry.subject == subject.strip().upper() if kind != "user" else subject.strip())
+        numbered = kind in ("", "request", "appointment", "delivery")
+        query = query.where(AuditEntry.subject == (subject.strip().upper() if numbered else subject.strip()))
     if before_id:
         query = query.where(AuditEntry.id < before_id)
     return list(query.order_by(AuditEntry.id.desc()).limit(limit + 1))

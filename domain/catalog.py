@@ -21,6 +21,8 @@ from itertools import groupby
 
 from models import (
     Branch,
+    BranchDay,
+    BranchDayService,
     BranchService,
     CatalogVersion,
     City,
@@ -68,7 +70,7 @@ def load_catalog(path: str = CATALOG_PATH) -> None:
                 )
         sectors = {}
         for s_pos, sector_entry in enumerate(data["sectors"]):
-            sector = _upsert(Sector, sector_entry["code"], **_names(sector_entry, s_pos))
+            sector = _upsert(Sector, sector_entry["code"], active=True, **_names(sector_entry, s_pos))
             sectors[sector.code] = sector
             services = _load_sections(sector, sector_entry["sections"])
             _load_branches(sector, sector_entry["branches"], services, cities)
@@ -90,7 +92,7 @@ def _load_sections(sector, section_entries):
     services = {}
     position = 0
     for sec_pos, section_entry in enumerate(section_entries):
-        section = _upsert(Section, section_entry["code"], sector=sector, **_names(section_entry, sec_pos))
+        section = _upsert(Section, section_entry["code"], sector=sector, active=True, **_names(section_entry, sec_pos))
         for service_entry in section_entry["services"]:
             services[service_entry["code"]] = _upsert(
                 Service,
@@ -102,6 +104,9 @@ def _load_sections(sector, section_entries):
                 slot_capacity=service_entry.get("slot_capacity", 3),
                 requirements_ar=service_entry.get("requirements_ar", ""),
                 requirements_en=service_entry.get("requirements_en", ""),
+                bookable=service_entry.get("bookable", True),
+                accepts_requests=service_entry.get("accepts_requests", True),
+                active=True,
                 **_names(service_entry, position),
             )
             position += 1
@@ -119,6 +124,7 @@ def _load_branches(sector, branch_entries, services, cities):
             address_en=entry.get("address_en", ""),
             opens=entry.get("opens", "07:30"),
             closes=entry.get("closes", "14:30"),
+            active=True,
             **_names(entry, b_pos),
         )
         offered = services.values() if entry["services"] == "all" else [services[c] for c in entry["services"]]
@@ -130,6 +136,17 @@ def _load_branches(sector, branch_entries, services, cities):
             BranchService.delete().where(
                 (BranchService.branch == branch) & BranchService.service.in_(existing - wanted)
             ).execute()
+
+
+def seed_catalog(path: str = CATALOG_PATH) -> bool:
+    """Load data/catalog.json into a database that has no catalog yet; True when it did.
+
+    Once there is a catalog, «الإدارة» keeps it: the file never overwrites what an administrator changed.
+    """
+    if Sector.select().exists():
+        return False
+    load_catalog(path)
+    return True
 
 
 def national_holidays() -> set[date]:
@@ -160,8 +177,10 @@ class Catalog:
         for city in cities:
             city.region = region_of[city.region_id]
         city_of = {city.id: city for city in cities}
-        self.sectors = _shared(Sector.select().order_by(Sector.position, Sector.id))
-        sector_of = {sector.id: sector for sector in self.sectors}
+        self.all_sectors = _shared(Sector.select().order_by(Sector.position, Sector.id))
+        sector_of = {sector.id: sector for sector in self.all_sectors}
+        # What a beneficiary may choose for something new; retired records stay on the old ones.
+        self.sectors = [sector for sector in self.all_sectors if sector.active]
         sections = _shared(Section.select().order_by(Section.position, Section.id))
         for section in sections:
             section.sector = sector_of[section.sector_id]
@@ -170,19 +189,31 @@ class Catalog:
         for service in services:
             service.section, service.sector = section_of[service.section_id], sector_of[service.sector_id]
         services.sort(key=lambda service: (service.section.position, service.section.id, service.position, service.id))
-        branches = _shared(Branch.select().order_by(Branch.position, Branch.id))
-        for branch in branches:
-            branch.city, branch.sector = city_of[branch.city_id], sector_of[branch.sector_id]
+        all_branches = _shared(Branch.select().order_by(Branch.position, Branch.id))
+        branches = [branch for branch in all_branches if branch.active]
         branches.sort(key=lambda branch: (branch.city.position, branch.city.id, branch.position, branch.id))
+        for branch in all_branches:
+            branch.city, branch.sector = city_of[branch.city_id], sector_of[branch.sector_id]
         self.offered = set(BranchService.select(BranchService.branch, BranchService.service).tuples())
+        self._plans = {(day.branch_id, day.weekday): day for day in BranchDay.select()}
+        self._day_services = {
+            (row.day_id, row.service_id): (row.slot_minutes, row.seats) for row in BranchDayService.select()
+        }
 
         self.sector_by_id = sector_of
         self._sector_by_code = {sector.code: sector for sector in self.sectors}
         self.service_by_id = {service.id: service for service in services}
-        self._services_of = {sector.id: [s for s in services if s.sector_id == sector.id] for sector in self.sectors}
-        self._service_by_code = {service.code: service for service in services}
+        self._services_of = {
+            sector.id: [s for s in services if s.sector_id == sector.id] for sector in self.all_sectors
+        }
+        choosable = [s for s in services if s.active and s.section.active and s.sector.active]
+        self._choices = {
+            "request": [s for s in choosable if s.accepts_requests],
+            "booking": [s for s in choosable if s.bookable],
+        }
+        self._choice_codes = {purpose: {s.code: s for s in items} for purpose, items in self._choices.items()}
         self._region_by_code = {region.code: region for region in self.regions}
-        self.branch_by_id = {branch.id: branch for branch in branches}
+        self.branch_by_id = {branch.id: branch for branch in all_branches}
         self._branch_by_code = {branch.code: branch for branch in branches}
         self._branches = branches
 
@@ -191,17 +222,46 @@ class Catalog:
         return self._sector_by_code.get(code)
 
     def services_of(self, sector):
-        """The sector's services, by section then position."""
+        """The sector's services, retired ones too, by section then position (for reading old records)."""
         return self._services_of.get(sector.id, []) if sector is not None else []
 
-    def service_groups(self, sector):
-        """The sector's services as (section, [services]) pairs, for <optgroup>s."""
-        return [(section, list(items)) for section, items in groupby(self.services_of(sector), lambda s: s.section)]
+    def choices(self, sector, purpose="request"):
+        """The sector's services a beneficiary may choose for a new request or a booking."""
+        if sector is None:
+            return []
+        return [service for service in self._choices[purpose] if service.sector_id == sector.id]
 
-    def service(self, sector, code):
-        """The sector's service with this code, or None (also when another sector gives it)."""
-        service = self._service_by_code.get(code)
+    def service_groups(self, sector, purpose="request"):
+        """The sector's services to choose, as (section, [services]) pairs, for <optgroup>s."""
+        return [
+            (section, list(items)) for section, items in groupby(self.choices(sector, purpose), lambda s: s.section)
+        ]
+
+    def service(self, sector, code, purpose="request"):
+        """The sector's service with this code that may be chosen, or None (also when another sector gives it)."""
+        service = self._choice_codes[purpose].get(code)
         return service if service is not None and sector is not None and service.sector_id == sector.id else None
+
+    def plan(self, branch, service, weekday):
+        """(opens, closes, slot minutes, seats) of a service at a branch on a weekday; None when closed that day.
+
+        A weekday without a plan keeps the branch's hours and the service's own slot length and seats.
+        """
+        day = self._plans.get((branch.id, weekday))
+        if day is None:
+            return branch.opens, branch.closes, service.slot_minutes, service.slot_capacity
+        if not day.is_open:
+            return None
+        minutes, seats = self._day_services.get((day.id, service.id), (service.slot_minutes, service.slot_capacity))
+        return day.opens, day.closes, minutes, seats
+
+    def weekday_plan(self, branch, weekday):
+        """The branch's stored plan of that weekday (``BranchDay``), or None."""
+        return self._plans.get((branch.id, weekday))
+
+    def opens_on(self, branch, weekday):
+        day = self._plans.get((branch.id, weekday))
+        return day is None or day.is_open
 
     def region(self, code):
         return self._region_by_code.get(code)

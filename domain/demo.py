@@ -1,12 +1,33 @@
-"""The demo accounts and their issued documents (``flask seed-demo``)."""
+"""The demo accounts and their issued documents (``flask seed-demo``).
 
-from datetime import timedelta
+With ``visits`` (the command's default) it also opens a second branch desk and
+books today's visits at the demo desk's branch, some already past and some to
+come whatever the hour, so the desk can be tried at once.
+"""
+
+from datetime import datetime, timedelta
 
 from domain import counts
 from domain.accounts import hash_password
-from domain.catalog import load_catalog
-from domain.dates import GREGORIAN, HIJRI, day_in_calendar, today
-from models import Branch, CivilRecord, Document, DocumentType, Role, Sector, User, db
+from domain.catalog import seed_catalog
+from domain.dates import GREGORIAN, HIJRI, RIYADH, day_in_calendar, now_riyadh, today
+from domain.references import next_reference
+from models import (
+    Appointment,
+    AppointmentStatus,
+    Branch,
+    BranchService,
+    CivilRecord,
+    Document,
+    DocumentType,
+    Role,
+    Sector,
+    Service,
+    Slot,
+    User,
+    db,
+    write_transaction,
+)
 
 DEMO_PASSWORD = "demo1234"
 
@@ -67,10 +88,30 @@ def demo_branch() -> Branch:
     return Branch.select().where(Branch.sector == passports).order_by(Branch.position).first()
 
 
-def seed_demo(with_catalog: bool = True) -> None:
-    """Create the catalog, the demo accounts and their documents; safe to re-run."""
+# The desk of the second branch, and the people with a visit today at the first one.
+SECOND_DESK = ("1000000032", Role.DESK, "خالد ناصر الحربي", "Khalid Nasser Alharbi", "0500000032", "")
+VISITORS = [
+    ("1000010106", "منيرة عبدالرحمن السبيعي", "Munira Abdulrahman Alsubaie", "0500010106"),
+    ("1000010114", "تركي فيصل المطيري", "Turki Faisal Almutairi", "0500010114"),
+    ("1000010122", "هيا سليمان الزهراني", "Haya Sulaiman Alzahrani", "0500010122"),
+    ("1000010130", "ماجد عمر الغامدي", "Majed Omar Alghamdi", "0500010130"),
+    ("1000010148", "ريم يوسف العنزي", "Reem Yousef Alanazi", "0500010148"),
+    ("1000010155", "بندر حمد الشهري", "Bandar Hamad Alshehri", "0500010155"),
+]
+# Which quarter hours the visits take, counted from now: the nearest, the fourth and the eighth on each side.
+VISIT_STEPS = (0, 3, 7)
+
+
+def second_branch() -> Branch:
+    """The passports branch after the demo desk's: the second desk works there."""
+    passports = Sector.get(Sector.code == "passports")
+    return Branch.select().where(Branch.sector == passports).order_by(Branch.position).offset(1).first()
+
+
+def seed_demo(with_catalog: bool = True, visits: bool = True) -> None:
+    """Create the catalog (on a fresh database), the demo accounts and their documents; safe to re-run."""
     if with_catalog:
-        load_catalog()
+        seed_catalog()
     passports = Sector.get(Sector.code == "passports")
     desk_branch = demo_branch()
     with db.atomic():
@@ -94,6 +135,9 @@ def seed_demo(with_catalog: bool = True) -> None:
         people = [(nid, ar, en, phone, DEMO_BIRTHS[nid]) for nid, _role, ar, en, phone, _email in DEMO_ACCOUNTS]
         for national_id, name_ar, name_en, phone, born in people + DEMO_UNREGISTERED:
             _ensure_civil_record(national_id, name_ar, name_en, phone, day_in_calendar(*born))
+    if visits:
+        _ensure_account(SECOND_DESK, branch=second_branch())
+        _book_todays_visits(desk_branch)
 
 
 def _ensure_civil_record(national_id, name_ar, name_en, phone, birth_date):
@@ -118,6 +162,96 @@ def unregistered_people() -> list[dict]:
         for national_id, name_ar, name_en, phone, born in DEMO_UNREGISTERED
         if national_id not in registered
     ]
+
+
+def _ensure_account(entry, branch=None):
+    national_id, role, name_ar, name_en, phone, email = entry
+    user = User.get_or_none(User.national_id == national_id)
+    if user is None:
+        user = User.create(
+            national_id=national_id,
+            password_hash=_demo_hash(),
+            role=role,
+            name_ar=name_ar,
+            name_en=name_en,
+            phone=phone,
+            email=email,
+            branch=branch,
+        )
+        counts.added(counts.ACCOUNT, "", role)
+    return user
+
+
+def _spread(candidates: list[int]) -> list[int]:
+    """Up to three of the quarter hours, nearest first, spread out where the day leaves room."""
+    chosen = [candidates[step] for step in VISIT_STEPS if step < len(candidates)]
+    for minute in candidates:
+        if len(chosen) >= len(VISIT_STEPS):
+            break
+        if minute not in chosen:
+            chosen.append(minute)
+    return chosen
+
+
+def _visit_times(now: datetime) -> list[str]:
+    """Today's times of the visits, on the quarter hour: up to three gone by and three to come."""
+    minute_now = now.hour * 60 + now.minute
+    quarters = range(0, 24 * 60, 15)
+    past = _spread([m for m in reversed(quarters) if m < minute_now])
+    later = _spread([m for m in quarters if m > minute_now])
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in sorted(past + later)]
+
+
+def _book_todays_visits(branch: Branch) -> None:
+    """Book today's visits at the branch, once: re-running adds none."""
+    service = (
+        Service.select()
+        .join(BranchService)
+        .where(BranchService.branch == branch)
+        .order_by(Service.position, Service.id)
+        .first()
+    )
+    day = today()
+    times = _visit_times(now_riyadh().astimezone(RIYADH))
+    for (national_id, name_ar, name_en, phone), start in zip(VISITORS, times, strict=False):
+        person = _ensure_account((national_id, Role.BENEFICIARY, name_ar, name_en, phone, ""))
+        booked = Appointment.select().where(
+            (Appointment.user == person) & (Appointment.date == day) & (Appointment.branch == branch)
+        )
+        if (
+            booked.exists()
+            or Appointment.select()
+            .where(
+                (Appointment.user == person)
+                & (Appointment.service == service)
+                & (Appointment.status == AppointmentStatus.CONFIRMED)
+            )
+            .exists()
+        ):
+            continue
+        with write_transaction():
+            # Whatever the branch's hours today, the demo visit gets its seat.
+            Slot.insert(
+                branch=branch, service=service, date=day, start=start, capacity=max(service.slot_capacity, 1)
+            ).on_conflict_ignore().execute()
+            slot = Slot.get(
+                (Slot.branch == branch) & (Slot.service == service) & (Slot.date == day) & (Slot.start == start)
+            )
+            if (
+                not Slot.update(taken=Slot.taken + 1)
+                .where((Slot.id == slot.id) & (Slot.taken < Slot.capacity))
+                .execute()
+            ):
+                continue
+            Appointment.create(
+                number=next_reference("appointment", "A"),
+                user=person,
+                branch=branch,
+                service=service,
+                slot=slot,
+                date=day,
+                start=start,
+            )
 
 
 def _ensure_document(user, type_code, number, days_ago):

@@ -159,7 +159,7 @@ def reset_data():
     else:
         quoted = ", ".join(f'"{name}"' for name in tables)
         models.db.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    seed_demo(with_catalog=False)
+    seed_demo(with_catalog=False, visits=False)
 
 
 @pytest.fixture

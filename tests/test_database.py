@@ -12,7 +12,7 @@ import models
 from domain import counts
 from domain.catalog import load_catalog
 from domain.delivery import moves, worklists
-from domain.demo import seed_demo
+from domain.demo import DEMO_ACCOUNTS, VISITORS, seed_demo
 from domain.references import next_reference
 from tests.helpers.appointments import book_in_db, next_open_day
 from tests.helpers.database import TEST_DATABASE_URL, bind_suite_database
@@ -187,12 +187,14 @@ def test_migrations_do_not_read_the_live_models():
 def test_seed_demo_twice_changes_nothing(empty_database):
     migrations.upgrade()
     seed_demo()
-    counts = {model: model.select().count() for model in models.FOUNDATION_MODELS}
+    counts = {model: model.select().count() for model in models.FOUNDATION_MODELS + [models.Appointment]}
     seed_demo()
     load_catalog()
-    assert {model: model.select().count() for model in models.FOUNDATION_MODELS} == counts
+    assert {model: model.select().count() for model in models.FOUNDATION_MODELS + [models.Appointment]} == counts
     assert counts[models.Region] == 13
-    assert counts[models.User] == 6
+    # The demo accounts, the second branch's desk and today's visitors at the first.
+    assert counts[models.User] == len(DEMO_ACCOUNTS) + 1 + len(VISITORS)
+    assert counts[models.Appointment] >= 2
 
 
 def test_catalog_has_the_passports_sections(db):
@@ -246,7 +248,7 @@ def test_sqlite_is_in_wal_mode_with_foreign_keys(db):
 def test_the_status_counts_start_equal_to_the_deliveries_already_there(empty_database):
     """A database upgraded with deliveries in it shows the right tab counts from the first page on."""
     migrations.upgrade()
-    seed_demo()
+    seed_demo(visits=False)
     citizen = models.User.get(models.User.national_id == "1000000008")
     insert_request(citizen.id, "passport_renew", models.utcnow().date(), status="closed")
     # Back to a database of the release before the summary rows.

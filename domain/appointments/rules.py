@@ -34,6 +34,7 @@ MESSAGES = {
     "past": _l("This day or time has already passed. Choose a later one."),
     "beyond": lambda: _l("Appointments can be booked only within the next %(days)s open days.", days=window_days()),
     "bad_time": _l("The branch gives no appointment at this time. Choose one of the times below."),
+    "closed_time": _l("The branch is closed at this time on this day. Choose one of the times below."),
     "taken": _l("This time has just been taken. Choose another time; the nearest free times are below."),
     "already": _l("You already have an appointment for this service. Change or cancel it instead."),
     "changed": _l("This appointment was changed meanwhile. Look at it again."),

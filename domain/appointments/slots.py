@@ -32,9 +32,31 @@ def _day_plan(opens: str, closes: str, step: int) -> tuple[tuple[str, int], ...]
     return tuple((f"{m // 60:02d}:{m % 60:02d}", m) for m in range(first, last - step + 1, step))
 
 
-def slot_starts(branch: Branch, service: Service) -> list[str]:
+def plan_of(branch: Branch, service: Service, day: date | None = None) -> tuple[str, str, int, int] | None:
+    """(opens, closes, slot minutes, seats) of the service at the branch on a day, from the branch's
+    plan of that weekday (the branch's usual hours without a day); None when it does not open that weekday."""
+    if day is None:
+        return branch.opens, branch.closes, service.slot_minutes, service.slot_capacity
+    return catalog.current().plan(branch, service, day.weekday())
+
+
+def day_plan_starts(opens: str, closes: str, minutes: int) -> list[str]:
+    """The start times of a day that opens and closes then, in slots of ``minutes``."""
+    return [start for start, _minute in _day_plan(opens, closes, minutes)]
+
+
+def _plan_times(plan) -> tuple[tuple[str, int], ...]:
+    return _day_plan(plan[0], plan[1], plan[2]) if plan else ()
+
+
+def slot_starts(branch: Branch, service: Service, day: date | None = None) -> list[str]:
     """The start times («07:30», «07:45», …) of a day: each slot ends by closing time."""
-    return [start for start, _minute in _day_plan(branch.opens, branch.closes, service.slot_minutes)]
+    return [start for start, _minute in _plan_times(plan_of(branch, service, day))]
+
+
+def seats_per_slot(branch: Branch, service: Service, day: date) -> int:
+    plan = plan_of(branch, service, day)
+    return plan[3] if plan else 0
 
 
 def slot_moment(day: date, start: str) -> datetime:
@@ -53,14 +75,29 @@ def _started_before(day: date, now: datetime) -> float:
 
 
 def branch_holidays(branch: Branch) -> set[date]:
-    """The days the branch is closed besides the weekend: national and its own."""
-    own = {row.date for row in Holiday.select(Holiday.date).where(Holiday.branch == branch)}
+    """The days the branch is closed all day besides the weekend: national and its own."""
+    own = {row.date for row in Holiday.select(Holiday.date).where((Holiday.branch == branch) & (Holiday.starts == ""))}
     return national_holidays() | own
+
+
+def closed_hours(branch: Branch, days: list[date]) -> dict[date, list[tuple[int, int]]]:
+    """{day: [(from minute, until minute)]} of the branch's closures of some hours on those days."""
+    found = {}
+    rows = Holiday.select(Holiday.date, Holiday.starts, Holiday.ends).where(
+        (Holiday.branch == branch) & (Holiday.starts != "") & Holiday.date.in_(list(days))
+    )
+    for row in rows:
+        found.setdefault(row.date, []).append((_minutes(row.starts), _minutes(row.ends)))
+    return found
+
+
+def _closed_at(minute: int, closures) -> bool:
+    return any(first <= minute < last for first, last in closures)
 
 
 def is_open_day(branch: Branch, day: date, holidays: set[date] | None = None) -> bool:
     holidays = branch_holidays(branch) if holidays is None else holidays
-    return day.weekday() not in WEEKEND and day not in holidays
+    return day.weekday() not in WEEKEND and day not in holidays and catalog.current().opens_on(branch, day.weekday())
 
 
 def open_days(
@@ -87,16 +124,23 @@ def _taken(branch, service, days):
 
 
 def free_times(
-    branch: Branch, service: Service, day: date, now: datetime | None = None, taken: dict | None = None
+    branch: Branch,
+    service: Service,
+    day: date,
+    now: datetime | None = None,
+    taken: dict | None = None,
+    closures: dict | None = None,
 ) -> list[tuple[str, int]]:
-    """[(start, free seats)] for the slots of a day that have not started and have a seat."""
+    """[(start, free seats)] for the slots of a day that have not started, are not closed and have a seat."""
     now = now or now_riyadh()
     taken = _taken(branch, service, [day]) if taken is None else taken
+    closed = (closed_hours(branch, [day]) if closures is None else closures).get(day, ())
     started = _started_before(day, now)
-    default = (0, service.slot_capacity)
+    plan = plan_of(branch, service, day)
+    default = (0, plan[3] if plan else 0)
     times = []
-    for start, minute in _day_plan(branch.opens, branch.closes, service.slot_minutes):
-        if minute <= started:
+    for start, minute in _plan_times(plan):
+        if minute <= started or _closed_at(minute, closed):
             continue
         used, capacity = taken.get((day, start), default)
         if used < capacity:
@@ -114,9 +158,10 @@ def day_seats(branch: Branch, service: Service, now: datetime | None = None) -> 
     now = now or now_riyadh()
     days = open_days(branch, now)
     taken = _taken(branch, service, days)
+    closures = closed_hours(branch, days)
     found = []
     for day in days:
-        times = free_times(branch, service, day, now, taken)
+        times = free_times(branch, service, day, now, taken, closures)
         found.append((day, len(times), sum(seats for _start, seats in times)))
     return found
 
@@ -262,8 +307,10 @@ def check_choice(
         refuse("beyond")
     if start is None:
         return
-    if start not in slot_starts(branch, service):
+    if start not in slot_starts(branch, service, day):
         refuse("bad_time")
+    if _closed_at(_minutes(start), closed_hours(branch, [day]).get(day, ())):
+        refuse("closed_time")
     if slot_moment(day, start) <= now:
         refuse("past")
 
@@ -274,7 +321,7 @@ def check_choice(
 def ensure_slot(branch: Branch, service: Service, day: date, start: str) -> Slot:
     """The slot row, made on first use; two people making it at once get the same row."""
     Slot.insert(
-        branch=branch, service=service, date=day, start=start, capacity=service.slot_capacity
+        branch=branch, service=service, date=day, start=start, capacity=seats_per_slot(branch, service, day)
     ).on_conflict_ignore().execute()
     return Slot.get((Slot.branch == branch) & (Slot.service == service) & (Slot.date == day) & (Slot.start == start))
 

@@ -179,7 +179,7 @@ class BookingState(DayAndTime):
             self.sector = catalog.current().sector(values.get("sector", ""))
             if self.sector is None:
                 return
-            self.service = catalog.current().service(self.sector, values.get("service", ""))
+            self.service = catalog.current().service(self.sector, values.get("service", ""), "booking")
         self.reached = "service"
         if self.service is None:
             return
@@ -221,7 +221,7 @@ class BookingState(DayAndTime):
         return catalog.current().sectors
 
     def services_by_section(self):
-        return catalog.current().service_groups(self.sector)
+        return catalog.current().service_groups(self.sector, "booking")
 
     def regions(self):
         return regions_for(self.sector, self.service)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from peewee import fn
 
 from domain import catalog
-from domain.appointments.slots import slot_starts
+from domain.appointments.slots import day_plan_starts
 from domain.catalog import national_holidays
 from domain.dates import WEEKEND
 from domain.reports import tally
@@ -130,16 +130,19 @@ class AppointmentsReport:
         return sorted(cells, key=lambda item: (-(item[1].share or 0), item[0]))[:count]
 
 
-@lru_cache(maxsize=1024)
-def _seats_per_hour(catalog_version: int, branch_id: int) -> tuple[tuple[str, int], ...]:
-    """The seats a branch's plan offers in each hour of an open day, read once per catalog version."""
+@lru_cache(maxsize=4096)
+def _seats_per_hour(catalog_version: int, branch_id: int, weekday: int) -> tuple[tuple[str, int], ...]:
+    """The seats a branch's plan of a weekday offers in each hour, read once per catalog version."""
     cache = catalog.current()
     branch = cache.branch_by_id[branch_id]
     per_hour = Counter()
     for service in cache.service_by_id.values():
-        if cache.offers(branch, service):
-            for start in slot_starts(branch, service):
-                per_hour[start[:2]] += service.slot_capacity
+        plan = cache.plan(branch, service, weekday) if cache.offers(branch, service) else None
+        if plan is None:
+            continue
+        opens, closes, minutes, seats = plan
+        for start in day_plan_starts(opens, closes, minutes):
+            per_hour[start[:2]] += seats
     return tuple(sorted(per_hour.items()))
 
 
@@ -158,9 +161,9 @@ def _closed_days(branches, period) -> dict[int, set]:
 def _offered(branch, period, closed, fill) -> int:
     """The seats the branch's plan offered on the open days of the period, adding each hour's to ``fill``."""
     open_weekdays = Counter(day.weekday() for day in period.days if day.weekday() not in WEEKEND and day not in closed)
-    offered = 0
-    for hour, seats in _seats_per_hour(catalog.current().version, branch.id):
-        for weekday, days in open_weekdays.items():
+    offered, version = 0, catalog.current().version
+    for weekday, days in open_weekdays.items():
+        for hour, seats in _seats_per_hour(version, branch.id, weekday):
             fill.setdefault((weekday, hour), FillCell()).offered += seats * days
             offered += seats * days
     return offered

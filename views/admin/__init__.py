@@ -21,4 +21,4 @@ def index():
     )
 
 
-from views.admin import audit, staff  # noqa: E402,F401 - they register their routes on bp
+from views.admin import audit, branches, catalog, closures, staff  # noqa: E402,F401 - they register their routes on bp

@@ -19,12 +19,32 @@ ACTION_NAMES = {
     "staff.deactivate": _l("Account stopped"),
     "staff.reactivate": _l("Account restarted"),
     "staff.reset_password": _l("Password reset"),
+    "sector.open": _l("Sector opened"),
+    "sector.change": _l("Sector changed"),
+    "sector.retire": _l("Sector retired"),
+    "section.open": _l("Section opened"),
+    "section.change": _l("Section changed"),
+    "section.retire": _l("Section retired"),
+    "service.open": _l("Service opened"),
+    "service.change": _l("Service changed"),
+    "service.retire": _l("Service retired"),
+    "branch.open": _l("Branch opened"),
+    "branch.change": _l("Branch changed"),
+    "branch.retire": _l("Branch retired"),
+    "branch.plan": _l("Weekday plan changed"),
+    "closure.open": _l("Holiday or closure added"),
+    "appointment.cancel": _l("Appointment cancelled by a closure"),
 }
 KIND_NAMES = {
     "request": _l("Requests"),
     "appointment": _l("Appointments"),
     "delivery": _l("Deliveries"),
     "user": _l("Staff accounts"),
+    "sector": _l("Sectors"),
+    "section": _l("Sections"),
+    "service": _l("Services"),
+    "branch": _l("Branches"),
+    "closure": _l("Holidays and closures"),
 }
 
 
