@@ -9,9 +9,10 @@ from domain.dates import riyadh_date
 from domain.delivery.pipeline import FAILURE_REASONS
 from domain.reports import tally
 from domain.reports.periods import Period, Series, median_bound
-from models import City, Delivery, DeliveryEvent, DeliveryStatus
+from models import City, Delivery, DeliveryEvent, DeliveryStatus, SadadBill
 
 REQUESTED, DELIVERED_FIRST, DAYS, FAILED_BECAUSE = "requested", "delivered_first", "days", "failed"
+REFUND_DUE = "refund_due"
 # The steps the report counts, as the pipeline names them.
 COUNTED_STEPS = (
     DeliveryStatus.DELIVERED,
@@ -46,7 +47,14 @@ def moved(delivery: Delivery, target: str, at, reason: str = "") -> None:
         return
     days = (at - delivery.created_at).total_seconds() / 86400
     measures = _step_measures(target, delivery.attempts, days, reason)
+    if target == DeliveryStatus.CANCELLED and _refund_owed(delivery):
+        measures[REFUND_DUE] = 1
     tally.add(tally.DELIVERY, delivery.city_id, riyadh_date(at), measures)
+
+
+def _refund_owed(delivery: Delivery) -> bool:
+    """True when cancelling the delivery left its paid fee owed back."""
+    return SadadBill.select().where((SadadBill.delivery == delivery.id) & SadadBill.refund_due_at.is_null(False)).exists()
 
 
 def rebuild() -> None:
@@ -71,6 +79,14 @@ def rebuild() -> None:
         days = (at - requested_at).total_seconds() / 86400
         for measure, n in _step_measures(target, attempts, days, reason).items():
             counted[(city_id, riyadh_date(at), measure)] += n
+    refunds = (
+        SadadBill.select(Delivery.city, SadadBill.refund_due_at)
+        .join(Delivery)
+        .where(SadadBill.refund_due_at.is_null(False))
+        .tuples()
+    )
+    for city_id, at in refunds:
+        counted[(city_id, riyadh_date(at), REFUND_DUE)] += 1
     tally.replace(tally.DELIVERY, counted)
 
 
@@ -87,6 +103,7 @@ class DeliveriesReport:
     delivered_first: int
     failed: int
     returned: int
+    refunds_due: int
     median_days: int | None
     day_buckets: list[tuple[str, int]] = field(default_factory=list)
     failed_by_reason: list[tuple[str, int]] = field(default_factory=list)
@@ -116,6 +133,7 @@ def report(period: Period, cities: list) -> DeliveriesReport:
         delivered_first=totals[DELIVERED_FIRST],
         failed=totals[DeliveryStatus.FAILED],
         returned=totals[DeliveryStatus.RETURNED],
+        refunds_due=totals[REFUND_DUE],
         median_days=median_bound(buckets),
         day_buckets=buckets,
         failed_by_reason=[(reason, totals[f"{FAILED_BECAUSE}:{reason}"]) for reason in FAILURE_REASONS],

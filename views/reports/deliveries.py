@@ -44,6 +44,7 @@ def tables(report, weekly: bool) -> list[Table]:
             _("Delivered at the first attempt"),
             _("Failed attempts"),
             _("Returned to the branch"),
+            _("Refunds due after a cancellation"),
         ],
         [
             [
@@ -53,6 +54,7 @@ def tables(report, weekly: bool) -> list[Table]:
                 c["delivered_first"],
                 c[DeliveryStatus.FAILED],
                 c[DeliveryStatus.RETURNED],
+                c["refund_due"],
             ]
             for city, c in report.by_city
         ],
