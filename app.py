@@ -14,7 +14,7 @@ import commands
 import models
 import worker
 from domain import audit, catalog
-from views import inputs, limits, register_blueprints
+from views import inputs, limits, open311, register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
 from views.rendering import register_template_helpers
@@ -28,6 +28,9 @@ LANGUAGES = ("ar", "en")
 
 # Served without a database connection or a signed-in user: they must answer even when the database cannot.
 WITHOUT_DATABASE = {"static", "health.healthz", "health.readyz"}
+
+# Served to other systems: a session cookie sent along is ignored, so no one acts as the person signed in.
+ANONYMOUS_BLUEPRINTS = {"open311"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -44,7 +47,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def select_locale():
-    """Pick the page language: the visitor's choice, else Arabic."""
+    """Pick the page language: the visitor's choice, else Arabic (the Open311 interface: the one asked for)."""
+    if request.blueprint in ANONYMOUS_BLUEPRINTS:
+        return open311.language()
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else "ar"
 
@@ -166,6 +171,9 @@ def create_app(config=None):
             return
         models.db.connect(reuse_if_open=True)
         request.environ["tawasul.database_opened"] = True
+        if request.blueprint in ANONYMOUS_BLUEPRINTS:
+            g.user = None
+            return
         load_current_user()
 
     @app.teardown_request

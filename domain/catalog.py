@@ -203,6 +203,10 @@ class Catalog:
         service = self._service_by_code.get(code)
         return service if service is not None and sector is not None and service.sector_id == sector.id else None
 
+    def service_by_code(self, code):
+        """The service with this code, whichever sector gives it, or None."""
+        return self._service_by_code.get(code)
+
     def region(self, code):
         return self._region_by_code.get(code)
 

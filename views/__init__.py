@@ -1,6 +1,6 @@
 """One blueprint per capability."""
 
-from views import admin, appointments, auth, delivery, dev, health, messages, portal
+from views import admin, appointments, auth, delivery, dev, health, messages, open311, portal
 
 
 def register_blueprints(app):
@@ -11,5 +11,8 @@ def register_blueprints(app):
     app.register_blueprint(appointments.bp)
     app.register_blueprint(delivery.bp)
     app.register_blueprint(admin.bp)
+    # Other systems call it without a browser: no session, so no CSRF token to carry.
+    app.extensions["csrf"].exempt(open311.bp)
+    app.register_blueprint(open311.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(dev.bp)

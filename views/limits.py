@@ -23,6 +23,9 @@ ACTION_LIMITS = {
     "staff_reply": "30 per minute",
     "booking": "3 per minute; 10 per day",
     "resend_code": "3 per 10 minutes",
+    # The Open311 interface: every request per client address, and requests sent per key.
+    "open311_client": "120 per minute",
+    "open311_key": "30 per minute; 2000 per day",
 }
 
 

@@ -1,7 +1,7 @@
 """The forms of «الإدارة»."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, SelectField, StringField
+from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from domain.identity import normalize_digits
@@ -42,3 +42,23 @@ class StaffForm(ScopeForm):
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address like name@example.sa.")),
         ],
     )
+
+
+class ApiKeyForm(Form):
+    name = StringField(
+        _l("Name of the key"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter the key's name.")),
+            Length(max=100, message=_l("The name must be 100 characters or fewer.")),
+        ],
+    )
+    owner = StringField(
+        _l("Owner (the system or body that uses it)"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter who the key is for.")),
+            Length(max=200, message=_l("The owner must be 200 characters or fewer.")),
+        ],
+    )
+    sectors = SelectMultipleField(_l("Sectors it may send requests to"), validate_choice=False)
