@@ -19,12 +19,15 @@ ACTION_NAMES = {
     "staff.deactivate": _l("Account stopped"),
     "staff.reactivate": _l("Account restarted"),
     "staff.reset_password": _l("Password reset"),
+    "api_key.issue": _l("API key issued"),
+    "api_key.revoke": _l("API key revoked"),
 }
 KIND_NAMES = {
     "request": _l("Requests"),
     "appointment": _l("Appointments"),
     "delivery": _l("Deliveries"),
     "user": _l("Staff accounts"),
+    "api_key": _l("API keys"),
 }
 
 

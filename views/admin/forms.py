@@ -61,4 +61,8 @@ class ApiKeyForm(Form):
             Length(max=200, message=_l("The owner must be 200 characters or fewer.")),
         ],
     )
-    sectors = SelectMultipleField(_l("Sectors it may send requests to"), validate_choice=False)
+    sectors = SelectMultipleField(
+        _l("Sectors it may send requests to"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose at least one sector the key may send requests to."))],
+    )
