@@ -143,6 +143,9 @@ def create_app(config=None):
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript", "image/svg+xml"],
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # What the Open311 discovery document says; a sentence of its own when unset.
+        OPEN311_CONTACT=os.environ.get("OPEN311_CONTACT", ""),
+        OPEN311_KEY_SERVICE=os.environ.get("OPEN311_KEY_SERVICE", ""),
     )
     if config:
         app.config.from_mapping(config)
