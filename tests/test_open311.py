@@ -336,6 +336,15 @@ def test_an_oversized_or_unreadable_body_is_an_error_list(client, key, service_c
     error_list(client.post(f"{BASE}/requests.xml", data=external, content_type="text/xml"), 400)
 
 
+def test_a_too_long_address_is_a_414_error_list(client):
+    error_list(client.get(f"{BASE}/requests.xml?service_code=" + "a" * 5000), 414)
+
+
+def test_what_a_key_reads_is_kept_by_no_cache(client, key):
+    assert client.get(f"{BASE}/requests.json", query_string={"api_key": key}).headers["Cache-Control"] == "no-store"
+    assert "Accept-Language" in client.get(f"{BASE}/services.json").headers["Vary"]
+
+
 def test_hostile_dates_and_filters_are_400s(client):
     for query in (
         {"start_date": "yesterday"},

@@ -107,6 +107,16 @@ def bound_and_pace():
         fail(429, limits.wait_message(seconds), **{"Retry-After": str(seconds)})
 
 
+@bp.after_request
+def caching(response):
+    """An answer read with a key may hold what only that key sees: no cache keeps it. The language follows
+    Accept-Language, so caches keep one copy per language."""
+    if request.args.get("api_key") or request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")
+    return response
+
+
 @bp.errorhandler(ApiError)
 def api_error(error):
     return error_answer(error.code, error.description, error.headers)
