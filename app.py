@@ -15,7 +15,7 @@ import commands
 import models
 import worker
 from domain import audit, catalog
-from views import inputs, limits, register_blueprints
+from views import inputs, limits, open311, register_blueprints
 from views.access import load_current_user
 from views.errors import register_error_handlers
 from views.rendering import register_template_helpers
@@ -29,6 +29,9 @@ LANGUAGES = ("ar", "en")
 
 # Served without a database connection or a signed-in user: they must answer even when the database cannot.
 WITHOUT_DATABASE = {"static", "health.healthz", "health.readyz"}
+
+# Served to other systems: a session cookie sent along is ignored, so no one acts as the person signed in.
+ANONYMOUS_BLUEPRINTS = {"open311"}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -45,7 +48,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def select_locale():
-    """Pick the page language: the visitor's choice, else Arabic."""
+    """Pick the page language: the visitor's choice, else Arabic (the Open311 interface: the one asked for)."""
+    if request.blueprint in ANONYMOUS_BLUEPRINTS:
+        return open311.language()
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else "ar"
 
@@ -157,6 +162,9 @@ def create_app(config=None):
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/javascript", "text/javascript", "image/svg+xml"],
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # What the Open311 discovery document says; a sentence of its own when unset.
+        OPEN311_CONTACT=os.environ.get("OPEN311_CONTACT", ""),
+        OPEN311_KEY_SERVICE=os.environ.get("OPEN311_KEY_SERVICE", ""),
     )
     if config:
         app.config.from_mapping(config)
@@ -185,6 +193,9 @@ def create_app(config=None):
             return
         models.db.connect(reuse_if_open=True)
         request.environ["tawasul.database_opened"] = True
+        if request.blueprint in ANONYMOUS_BLUEPRINTS:
+            g.user = None
+            return
         load_current_user()
 
     @app.teardown_request

@@ -21,6 +21,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -1044,6 +1045,54 @@ class DailyTally(BaseModel):
 
 
 SUMMARY_MODELS = [StatusCount, DailyTally]
+
+
+# --- The Open311 interface ------------------------------------------------
+
+
+class ApiKey(BaseModel):
+    """A key that lets another system send requests through the Open311 interface (``/open311/v2``).
+
+    Only the SHA-256 digest of the token is kept; the token is shown once, when the key is issued.
+    """
+
+    name = CharField(max_length=100)
+    owner = CharField(max_length=200)
+    token_hash = CharField(max_length=64, unique=True)
+    # The token's first characters, to tell keys apart in the list.
+    prefix = CharField(max_length=8)
+    created_by = ForeignKeyField(User, backref="api_keys")
+    created_at = DateTimeField(default=utcnow)
+    revoked_at = DateTimeField(null=True)
+
+    @property
+    def active(self):
+        return self.revoked_at is None
+
+
+class ApiKeySector(BaseModel):
+    """A sector a key may send requests to."""
+
+    key = ForeignKeyField(ApiKey, backref="sector_links", on_delete="CASCADE")
+    sector = ForeignKeyField(Sector, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("key", "sector"), True),)
+
+
+class ApiReport(BaseModel):
+    """What a request sent through the Open311 interface said beyond the form: which key, where, a picture's URL."""
+
+    request = ForeignKeyField(ServiceRequest, unique=True, backref="api_reports", on_delete="CASCADE")
+    key = ForeignKeyField(ApiKey, backref="reports")
+    address = CharField(max_length=300, default="")
+    address_id = CharField(max_length=8, default="")
+    lat = DoubleField(null=True)
+    long = DoubleField(null=True)
+    media_url = CharField(max_length=500, default="")
+
+
+API_MODELS = [ApiKey, ApiKeySector, ApiReport]
 
 
 SERVICE_MODELS = [ServiceRequest, RequestEvent, Attachment, Document, RequestConfirmation]

@@ -34,7 +34,7 @@ def of_record(subject_kind: str, subject: str) -> list[AuditEntry]:
     )
 
 
-KINDS = ("request", "appointment", "delivery", "user", "sector", "section", "service", "branch", "closure")
+KINDS = ("request", "appointment", "delivery", "user", "sector", "section", "service", "branch", "closure", "api_key")
 PAGE_SIZE = 50
 
 

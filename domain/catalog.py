@@ -263,6 +263,10 @@ class Catalog:
         day = self._plans.get((branch.id, weekday))
         return day is None or day.is_open
 
+    def service_by_code(self, code):
+        """The service with this code, whichever sector gives it, or None."""
+        return self._service_by_code.get(code)
+
     def region(self, code):
         return self._region_by_code.get(code)
 

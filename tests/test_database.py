@@ -80,7 +80,13 @@ def test_upgrade_applies_only_what_an_older_database_lacks(empty_database):
     assert models.User.select().count() == users
 
 
-LIVE_MODELS = models.FOUNDATION_MODELS + models.APPOINTMENT_MODELS + models.DELIVERY_MODELS + models.SUMMARY_MODELS
+LIVE_MODELS = (
+    models.FOUNDATION_MODELS
+    + models.APPOINTMENT_MODELS
+    + models.DELIVERY_MODELS
+    + models.SUMMARY_MODELS
+    + models.API_MODELS
+)
 
 
 def type_family(data_type):

@@ -25,6 +25,9 @@ ACTION_LIMITS = {
     "resend_code": "3 per 10 minutes",
     # Keyed by the ID being registered: nobody is signed in yet.
     "register_code": "3 per 10 minutes",
+    # The Open311 interface: every request per client address, and requests sent per key.
+    "open311_client": "120 per minute",
+    "open311_key": "30 per minute; 2000 per day",
 }
 
 

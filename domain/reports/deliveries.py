@@ -54,7 +54,9 @@ def moved(delivery: Delivery, target: str, at, reason: str = "") -> None:
 
 def _refund_owed(delivery: Delivery) -> bool:
     """True when cancelling the delivery left its paid fee owed back."""
-    return SadadBill.select().where((SadadBill.delivery == delivery.id) & SadadBill.refund_due_at.is_null(False)).exists()
+    return (
+        SadadBill.select().where((SadadBill.delivery == delivery.id) & SadadBill.refund_due_at.is_null(False)).exists()
+    )
 
 
 def rebuild() -> None:

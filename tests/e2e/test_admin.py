@@ -33,3 +33,27 @@ def test_an_admin_opens_a_desk_account_then_stops_it_and_finds_both_in_the_audit
     rows = page.locator("tbody tr")
     expect(rows.first).to_contain_text("أُوقف الحساب")
     expect(rows.nth(1)).to_contain_text("فُتح حساب موظف")
+
+
+def test_an_admin_issues_an_api_key_sees_it_once_then_revokes_it(browser_page):
+    page = browser_sign_in(browser_page, "admin")
+    page.get_by_role("link", name="مفاتيح الواجهة البرمجية").click()
+    page.get_by_role("link", name="إصدار مفتاح").click()
+    page.get_by_label("الجهة المالكة").fill("أمانة منطقة الرياض")
+    page.get_by_role("button", name="أصدر المفتاح").click()
+    # Nothing chosen: the reasons at their fields, and what was typed kept.
+    expect(page.locator("#name-error")).to_contain_text("اسم المفتاح")
+    expect(page.locator("#sectors-error")).to_contain_text("قطاعًا")
+    expect(page.get_by_label("الجهة المالكة")).to_have_value("أمانة منطقة الرياض")
+    page.get_by_label("اسم المفتاح").fill("بلاغات الأمانة")
+    page.get_by_label("المديرية العامة للجوازات").check()
+    page.get_by_role("button", name="أصدر المفتاح").click()
+    token = page.locator("code.api-key").inner_text()
+    assert len(token) >= 40
+    page.get_by_role("link", name="العودة إلى مفاتيح الواجهة البرمجية").click()
+    row = page.locator("tbody tr").first
+    expect(row).to_contain_text(token[:8])
+    assert token not in page.content()
+    row.get_by_role("button").click()
+    expect(page.locator(".flashes")).to_contain_text("أُلغي المفتاح")
+    expect(page.locator("tbody tr").first).to_contain_text("ملغى")

@@ -1,4 +1,4 @@
-"""«الإدارة»: the administrator's overview and the staff accounts."""
+"""«الإدارة»: the administrator's overview, the staff accounts and the keys of the Open311 interface."""
 
 from flask import Blueprint, render_template
 
@@ -21,4 +21,11 @@ def index():
     )
 
 
-from views.admin import audit, branches, catalog, closures, staff  # noqa: E402,F401 - they register their routes on bp
+from views.admin import (  # noqa: E402,F401 - they register their routes on bp
+    api_keys,
+    audit,
+    branches,
+    catalog,
+    closures,
+    staff,
+)

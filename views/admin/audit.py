@@ -34,6 +34,8 @@ ACTION_NAMES = {
     "branch.plan": _l("Weekday plan changed"),
     "closure.open": _l("Holiday or closure added"),
     "appointment.cancel": _l("Appointment cancelled by a closure"),
+    "api_key.issue": _l("API key issued"),
+    "api_key.revoke": _l("API key revoked"),
 }
 KIND_NAMES = {
     "request": _l("Requests"),
@@ -45,6 +47,7 @@ KIND_NAMES = {
     "service": _l("Services"),
     "branch": _l("Branches"),
     "closure": _l("Holidays and closures"),
+    "api_key": _l("API keys"),
 }
 
 

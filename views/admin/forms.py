@@ -189,3 +189,30 @@ class ClosureForm(Form):
     name_ar = _name_ar()
     name_en = _name_en()
     seen = HiddenField()
+
+
+# --- API keys -------------------------------------------------------------
+
+
+class ApiKeyForm(Form):
+    name = StringField(
+        _l("Name of the key"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter the key's name.")),
+            Length(max=100, message=_l("The name must be 100 characters or fewer.")),
+        ],
+    )
+    owner = StringField(
+        _l("Owner (the system or body that uses it)"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter who the key is for.")),
+            Length(max=200, message=_l("The owner must be 200 characters or fewer.")),
+        ],
+    )
+    sectors = SelectMultipleField(
+        _l("Sectors it may send requests to"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose at least one sector the key may send requests to."))],
+    )
