@@ -203,6 +203,7 @@ class Catalog:
         self.sector_by_id = sector_of
         self._sector_by_code = {sector.code: sector for sector in self.sectors}
         self.service_by_id = {service.id: service for service in services}
+        self._service_by_code = {service.code: service for service in services}
         self._services_of = {
             sector.id: [s for s in services if s.sector_id == sector.id] for sector in self.all_sectors
         }

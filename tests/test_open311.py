@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 import models
+from domain import catalog
 from domain.dates import today
 from tests.helpers.accounts import DEMO
 from tests.helpers.messaging import insert_request
@@ -381,3 +382,16 @@ def test_posts_are_paced_per_key(client, in_app, key, service_code, monkeypatch)
     error_list(post(client, report(key, service_code))[0], 429)
     other = issue(in_app, name="ثان")
     assert post(client, report(other, service_code))[0].status_code == 200
+
+
+def test_a_retired_service_is_neither_listed_nor_taken(client, in_app, key, service_code):
+    def retire():
+        models.Service.update(active=False).where(models.Service.code == service_code).execute()
+        catalog.invalidate()
+
+    in_app(retire)
+    _, listed = both(client, "services")
+    assert service_code not in [service["service_code"] for service in listed]
+    response, data = post(client, report(key, service_code), "json")
+    assert response.status_code in (400, 404)
+    assert data[0]["code"] == response.status_code
