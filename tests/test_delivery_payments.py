@@ -267,7 +267,7 @@ def test_an_unpaid_bill_expires_and_the_document_is_ready_again(app, client, cit
 
 def test_cancelling_an_unpaid_delivery_cancels_its_bill(app, client, citizen):
     delivery_id, number = unpaid_delivery(app, citizen)
-    page = citizen.page(f"/delivery/{delivery_id}")
+    page = citizen.page(f"/delivery/{delivery_id}/cancel")  # the page that asks first
     form = page.one('form[action$="/cancel"]')
     assert citizen.submit(form["action"], page.form_values(form)).status == 303
     assert bill(app, delivery_id).status == BillStatus.CANCELLED
@@ -280,7 +280,7 @@ def test_cancelling_an_unpaid_delivery_cancels_its_bill(app, client, citizen):
 def test_cancelling_after_payment_marks_a_refund_the_officer_sees(app, citizen, officer):
     delivery_id = request_delivery(citizen, document_id(app))
     officer_moves(app, delivery_id, "preparing")
-    page = citizen.page(f"/delivery/{delivery_id}")
+    page = citizen.page(f"/delivery/{delivery_id}/cancel")  # the page that asks first
     form = page.one('form[action$="/cancel"]')
     assert citizen.submit(form["action"], page.form_values(form)).status == 303
     refunded = bill(app, delivery_id)

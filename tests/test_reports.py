@@ -225,3 +225,15 @@ def test_a_year_is_drawn_week_by_week_and_its_days_only_downloaded(citizen, admi
     assert len(page.select("#table-weeks tbody tr")) in (53, 54)
     download = admin.get(page.one("#table-days a[download]")["href"])
     assert len(download.get_data(as_text=True).splitlines()) == 1 + 365
+
+
+def test_a_paid_delivery_cancelled_before_dispatch_counts_as_a_refund_due(citizen, admin, app, in_app):
+    delivery_id = request_delivery(citizen, document_id(app))
+    officer_moves(app, delivery_id, models.DeliveryStatus.PREPARING)
+    page = citizen.page(f"/delivery/{delivery_id}/cancel")  # the page that asks first
+    form = page.one('form[action$="/cancel"]')
+    assert citizen.submit(form["action"], page.form_values(form)).status == 303
+    assert summary(admin.page("/reports/deliveries"))["المبالغ المستحقة للاسترداد بعد الإلغاء"] == "1"
+    kept = tallies(in_app)
+    in_app(rebuild_all)
+    assert tallies(in_app) == kept
