@@ -490,4 +490,5 @@ def test_the_slip_qr_code_carries_the_number_and_the_public_check_address(citize
     assert number == appointment.number
     token = in_app(lambda: in_db(lambda: models.Appointment.get_by_id(appointment.id).check_token))
     assert address == f"{app.config['PUBLIC_BASE_URL']}/check/{token}"
-    assert appointment.number not in address and str(appointment.id) not in token
+    # Neither the number nor the sequential id: a random token of 128 bits.
+    assert appointment.number not in address and token != str(appointment.id) and len(token) >= 20

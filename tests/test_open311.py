@@ -389,9 +389,16 @@ def test_a_retired_service_is_neither_listed_nor_taken(client, in_app, key, serv
         models.Service.update(active=False).where(models.Service.code == service_code).execute()
         catalog.invalidate()
 
+    def restore():
+        models.Service.update(active=True).where(models.Service.code == service_code).execute()
+        catalog.invalidate()
+
     in_app(retire)
-    _, listed = both(client, "services")
-    assert service_code not in [service["service_code"] for service in listed]
-    response, data = post(client, report(key, service_code), "json")
-    assert response.status_code in (400, 404)
-    assert data[0]["code"] == response.status_code
+    try:
+        _, listed = both(client, "services")
+        assert service_code not in [service["service_code"] for service in listed]
+        response, data = post(client, report(key, service_code), "json")
+        assert response.status_code in (400, 404)
+        assert data[0]["code"] == response.status_code
+    finally:
+        in_app(restore)  # the catalog outlives each test's data
