@@ -402,3 +402,11 @@ def test_a_retired_service_is_neither_listed_nor_taken(client, in_app, key, serv
         assert data[0]["code"] == response.status_code
     finally:
         in_app(restore)  # the catalog outlives each test's data
+
+
+def test_an_address_no_route_matches_is_still_the_error_list(client):
+    for fmt, mimetype in (("json", "application/json"), ("xml", "text/xml")):
+        response = client.get(f"{BASE}/services/\n\x00.{fmt}")
+        assert response.status_code == 404
+        assert response.mimetype == mimetype
+        assert read(response)[0]["code"] == 404

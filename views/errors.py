@@ -1,6 +1,6 @@
 """Error pages in the page language."""
 
-from flask import g, render_template
+from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
 
@@ -9,11 +9,18 @@ from domain.errors import Conflict, Refused
 ERROR_CODES = (400, 403, 404, 405, 413, 414, 429, 431, 500)
 
 DATABASE_RETRY_AFTER_SECONDS = 30
+OPEN311_PREFIX = "/open311/"
 
 
 def register_error_handlers(app):
     def handle(error):
         code = getattr(error, "code", 500) or 500
+        if request.path.startswith(OPEN311_PREFIX):
+            # An address under the interface that no route matched (a control character in it,
+            # say) is still answered by the interface: its error list, never a page.
+            from views.open311 import http_error
+
+            return http_error(error)
         return render_template("errors/error.html", code=code), code
 
     for code in ERROR_CODES:
