@@ -20,6 +20,7 @@ The rules:
 
 import importlib
 import pkgutil
+from contextlib import contextmanager
 
 from peewee import CharField, DateTimeField, IntegerField, Model
 from playhouse.migrate import SchemaMigrator, migrate
@@ -63,16 +64,44 @@ def upgrade(until=None):
     done = applied_versions()
     migrator = SchemaMigrator.from_database(models.db.obj)
     newly_applied = []
-    for version, name, module in available():
-        if until is not None and version > until:
-            break
-        if version in done:
-            continue
-        with models.db.atomic():
-            module.upgrade(models.db, migrator)
-            SchemaVersion.create(version=version, name=name)
-        newly_applied.append(f"{version:04d}_{name}")
+    with _foreign_keys_checked_after():
+        for version, name, module in available():
+            if until is not None and version > until:
+                break
+            if version in done:
+                continue
+            with models.db.atomic():
+                module.upgrade(models.db, migrator)
+                SchemaVersion.create(version=version, name=name)
+            newly_applied.append(f"{version:04d}_{name}")
     return newly_applied
+
+
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows that point at rows that are not there."""
+
+
+@contextmanager
+def _foreign_keys_checked_after():
+    """On SQLite, let migrations rebuild tables that others point at, then check every foreign key.
+
+    SQLite changes a column (a NOT NULL added, say) by copying the table and
+    dropping the old one; with foreign keys on, dropping a table that rows of
+    another table point at fails. SQLite's own procedure turns them off
+    around the change and checks them after (https://sqlite.org/lang_altertable.html).
+    The pragma has no effect inside a transaction, hence around all of them.
+    """
+    if not models.is_sqlite():
+        yield
+        return
+    models.db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = models.db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise ForeignKeysBroken(f"rows point at missing rows after the upgrade: {broken[:5]}")
+    finally:
+        models.db.execute_sql("PRAGMA foreign_keys = ON")
 
 
 def add_column_if_missing(migrator, model, field_name):
