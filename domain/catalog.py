@@ -349,6 +349,15 @@ def current() -> Catalog:
         return _copy
 
 
+def with_services(rows) -> list:
+    """The rows (requests, say), each with its service from this process's copy instead of a join."""
+    services = current().service_by_id
+    rows = list(rows)
+    for row in rows:
+        row.service = services.get(row.service_id) or row.service
+    return rows
+
+
 def invalidate() -> None:
     """Forget this process's copy and tell the others theirs is stale; call it after changing the catalog.
 

@@ -194,17 +194,8 @@ def my_requests(user: User, status: str | None = None, page: int = 1) -> Request
     total = (mine.where(ServiceRequest.status == status) if status else mine).count()
     pages = max(1, -(-total // MY_REQUESTS_PER_PAGE))
     # A page past the last is empty without asking the database for an offset it cannot hold.
-    items = _with_services(query.paginate(page, MY_REQUESTS_PER_PAGE)) if page <= pages else []
+    items = catalog.with_services(query.paginate(page, MY_REQUESTS_PER_PAGE)) if page <= pages else []
     return RequestsPage(items, total, pages)
-
-
-def _with_services(rows) -> list[ServiceRequest]:
-    """The rows, each with its service from the catalog cache instead of a join."""
-    services = catalog.current().service_by_id
-    rows = list(rows)
-    for row in rows:
-        row.service = services.get(row.service_id) or row.service
-    return rows
 
 
 def staff_sector(user: User) -> Sector | None:
@@ -305,7 +296,7 @@ def inbox_page(
         after=after,
         **_queue_filters(queue, agent),
     )
-    rows = _with_services(query.limit(INBOX_PAGE_SIZE + 1))
+    rows = catalog.with_services(query.limit(INBOX_PAGE_SIZE + 1))
     if len(rows) <= INBOX_PAGE_SIZE:
         return rows, None
     rows = rows[:INBOX_PAGE_SIZE]

@@ -129,12 +129,12 @@ def search(sector, text: str, limit: int = LIMIT) -> tuple[list[ServiceRequest],
     typed = normalize_digits(text or "").strip()
     listed = ServiceRequest.inbox(sector).order_by()
     if REFERENCE.match(typed):
-        return _with_services(listed.where(ServiceRequest.reference == typed.upper())), False
+        return catalog.with_services(listed.where(ServiceRequest.reference == typed.upper())), False
     if NATIONAL_ID.match(typed):
         person = User.get_or_none(User.national_id == typed)
         if person is None:
             return [], False
-        rows = _with_services(
+        rows = catalog.with_services(
             listed.where(ServiceRequest.user == person)
             .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
             .limit(limit + 1)
@@ -146,18 +146,9 @@ def search(sector, text: str, limit: int = LIMIT) -> tuple[list[ServiceRequest],
     ids = _matching_ids(sector.id, terms, limit + 1)
     if not ids:
         return [], False
-    found = {row.id: row for row in _with_services(listed.where(ServiceRequest.id.in_(ids)))}
+    found = {row.id: row for row in catalog.with_services(listed.where(ServiceRequest.id.in_(ids)))}
     rows = [found[request_id] for request_id in ids if request_id in found]
     return rows[:limit], len(ids) > limit
-
-
-def _with_services(rows) -> list[ServiceRequest]:
-    """The rows, each with its service from the catalog cache instead of a join."""
-    services = catalog.current().service_by_id
-    rows = list(rows)
-    for row in rows:
-        row.service = services.get(row.service_id) or row.service
-    return rows
 
 
 def rebuild() -> int:
