@@ -13,7 +13,7 @@ from domain.catalog import national_holidays
 from domain.dates import WEEKEND
 from domain.reports import tally
 from domain.reports.periods import Period, Series
-from models import Appointment, AppointmentStatus, Holiday, User
+from models import Appointment, AppointmentStatus, Holiday, Role, User
 
 BOOKED = "booked"
 STATUSES = (
@@ -211,9 +211,9 @@ def visible_branches(user: User, branch_code: str | None) -> list:
     """The branches a person's report covers: a desk's own, or all (or the one chosen) for an admin."""
     cache = catalog.current()
     branches = list(cache.branch_by_id.values())
-    if user.role == "desk":
+    if user.role == Role.DESK:
         return [cache.branch_by_id[user.branch_id]]
-    if user.role == "agent" and user.sector_id is not None:
+    if user.role == Role.AGENT and user.sector_id is not None:
         branches = [branch for branch in branches if branch.sector_id == user.sector_id]
     chosen = cache.branch(branch_code) if branch_code else None
     return [chosen] if chosen is not None and chosen in branches else branches

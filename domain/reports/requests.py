@@ -10,7 +10,7 @@ from domain import catalog
 from domain.dates import riyadh_date, today
 from domain.reports import tally
 from domain.reports.periods import Period, Series, median_bound
-from models import RequestEvent, RequestStatus, ServiceRequest, User
+from models import RequestEvent, RequestStatus, Role, ServiceRequest, User
 
 RECEIVED, ANSWERED, ON_TIME, CLOSED = "received", "answered", "answered_on_time", "closed"
 FIRST_ANSWER = "first_answer_h"
@@ -183,7 +183,7 @@ def report(period: Period, sectors: list) -> RequestsReport:
 def visible_sectors(user: User, sector_code: str | None) -> list:
     """The sectors a person's report covers: an agent's own, or all (or the one chosen) for an admin."""
     cache = catalog.current()
-    if user.sector_id is not None and user.role != "admin":
+    if user.sector_id is not None and user.role != Role.ADMIN:
         return [cache.sector_by_id[user.sector_id]]
     chosen = cache.sector(sector_code) if sector_code else None
     return [chosen] if chosen is not None else list(cache.sectors)
